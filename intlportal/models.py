@@ -1,0 +1,83 @@
+"""Project-wide models: the user, the base of every record kind, workflow transitions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A portal user.  Roles are groups (see ``intlportal.access``)."""
+
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The language the portal is shown in for this user."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+
+class Record(models.Model):
+    """Base of every editable record kind.
+
+    ``version`` is the optimistic lock: each save through a service or form increments it,
+    and a form opened at an older version is refused (``intlportal.versioning``).
+    ``history`` keeps every create, change and delete (django-simple-history).
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    # The path from this model to its faculty, for access scopes ("faculty",
+    # "staff_member__faculty", ...).  None: a shared record kind that has no faculty.
+    ACCESS_FACULTY: str | None = "faculty"
+
+    class Meta:
+        abstract = True
+
+    def locked_for_coordinator(self) -> bool:
+        """True once the record left the stage in which a coordinator may change it."""
+        return False
+
+    def read_only(self) -> bool:
+        """True when nobody may change the record any more (an approved plan)."""
+        return False
+
+
+class WorkflowTransition(models.Model):
+    """One step of a record's workflow: who moved it from which state to which, and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    from_state = models.CharField(_("from"), max_length=20)
+    to_state = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"

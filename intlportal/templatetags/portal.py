@@ -1,0 +1,76 @@
+"""Template helpers for the generic record pages."""
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from intlportal import access
+from intlportal.views import display_value
+
+register = template.Library()
+
+
+def _format(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return date_format(value, "Y-m-d H:i")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return number_format(value, decimal_pos=2)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if hasattr(value, "url") and hasattr(value, "name"):  # a file: never link storage directly
+        return _("File attached") if value.name else "—"
+    return value
+
+
+@register.simple_tag
+def cell(obj, column):
+    """The formatted value of a list column, linked to the record when the column says so."""
+    value = _format(display_value(obj, column.path))
+    if column.link and hasattr(obj, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
+    return value
+
+
+@register.filter
+def show(value):
+    return _format(value)
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, column):
+    """A sortable column header: a link that toggles the order and says so to screen readers."""
+    if not column.sort:
+        return column.label
+    current = context.get("current_sort", "")
+    base = context.get("sort_query_string", "")
+    if current == column.sort:
+        new, arrow, state = f"-{column.sort}", " ▲", _("sorted ascending")
+    elif current == f"-{column.sort}":
+        new, arrow, state = column.sort, " ▼", _("sorted descending")
+    else:
+        new, arrow, state = column.sort, "", ""
+    query = f"{base}&sort={new}" if base else f"sort={new}"
+    if state:
+        return format_html('<a href="?{}">{}{}<span class="visually-hidden"> ({})</span></a>',
+                           query, column.label, arrow, state)
+    return format_html('<a href="?{}">{}</a>', query, column.label)
+
+
+@register.filter
+def can_edit(user, obj):
+    return access.can_edit(user, obj)
+
+
+@register.filter
+def can_view(user, obj):
+    return access.can_view(user, obj)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from intlportal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.set_language, name="set-language"),
+    path("faculties/", include("faculties.urls")),
+    path("staff/", include("staff.urls")),
+    path("exchanges/", include("exchanges.urls")),
+    path("programs/", include("programs.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("data/", include("intlportal.dataexchange.urls")),
+    path("api/v1/", include("intlportal.api_urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,348 @@
+"""Shared views: the generic record list, detail, create, edit and delete every app builds on,
+the home page, and the language switch.
+
+The generic views never decide access themselves: they ask ``intlportal.access``.  A record
+the user may not see answers 404; a record the user may see but not change answers 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import DeleteView, DetailView
+from django.views.generic.edit import CreateView, UpdateView
+from django_filters.views import FilterView
+
+from intlportal import access
+from intlportal.versioning import StaleEdit, save_versioned
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column: the attribute path to show, its header, and the sort key (if sortable)."""
+
+    path: str
+    label: Any
+    sort: str | None = None
+    link: bool = False
+
+
+class ScopedQuerysetMixin:
+    """``get_queryset`` = the record kind's base queryset, scoped to what the user may see."""
+
+    model = None
+
+    def base_queryset(self) -> QuerySet:
+        return self.model.objects.all()
+
+    def get_queryset(self) -> QuerySet:
+        return access.scope_for(self.request.user, self.base_queryset())
+
+
+class RecordListView(ScopedQuerysetMixin, FilterView):
+    """Filtered (django-filter), sorted (``?sort=``), paginated list with export.
+
+    Subclasses set ``model``, ``filterset_class``, ``columns`` and optionally ``sort_default``,
+    ``export_kind`` (a kind of the data-exchange registry) and ``create_url_name``.
+    """
+
+    template_name = "portal/record_list.html"
+    paginate_by = settings.PAGINATE_BY
+    columns: list[Column] = []
+    sort_default: str | None = None
+    export_kind: str | None = None
+    create_url_name: str | None = None
+    import_kind: str | None = None
+    title = None
+    empty_hint = gettext_lazy("No records match. Change the filters, or add the first record.")
+
+    def sort_keys(self) -> dict[str, str]:
+        return {c.sort: c.sort for c in self.columns if c.sort}
+
+    def current_sort(self) -> str | None:
+        requested = self.request.GET.get("sort", "")
+        if requested.lstrip("-") in self.sort_keys():
+            return requested
+        return self.sort_default
+
+    def get_queryset(self) -> QuerySet:
+        qs = super().get_queryset()
+        sort = self.current_sort()
+        if sort:
+            field = self.sort_keys().get(sort.lstrip("-"), sort.lstrip("-"))
+            prefix = "-" if sort.startswith("-") else ""
+            qs = qs.order_by(f"{prefix}{field}", f"{prefix}pk")
+        return qs
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt and self.export_kind:
+            if fmt not in {"csv", "xlsx"}:
+                return HttpResponse(_("Unknown export format."), status=400)
+            filterset = self.get_filterset(self.get_filterset_class())
+            if not filterset.is_valid():
+                return HttpResponse(_("The filters are not valid."), status=400)
+            from intlportal.dataexchange import registry
+
+            return registry.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
+        return super().get(request, *args, **kwargs)
+
+    def import_url(self) -> str | None:
+        if not self.import_kind:
+            return None
+        try:
+            return reverse("dataexchange:import", args=[self.import_kind])
+        except NoReverseMatch:
+            return None
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        ctx.update(
+            title=self.title or self.model._meta.verbose_name_plural,
+            columns=self.columns,
+            current_sort=self.current_sort() or "",
+            query_string=query.urlencode(),
+            sort_query_string=sort_query.urlencode(),
+            can_create=bool(self.create_url_name) and access.can_create(user, self.model),
+            create_url=reverse(self.create_url_name) if self.create_url_name else None,
+            export_kind=self.export_kind,
+            import_url=self.import_url() if access.can_create(user, self.model) else None,
+            empty_hint=self.empty_hint,
+            total_count=ctx["paginator"].count if ctx.get("paginator") else len(ctx["object_list"]),
+        )
+        return ctx
+
+
+class RecordDetailView(ScopedQuerysetMixin, DetailView):
+    """A record's page.  ``detail_fields`` lists the attribute paths shown."""
+
+    template_name = "portal/record_detail.html"
+    detail_fields: list[str] = []
+    edit_url_name: str | None = None
+    delete_url_name: str | None = None
+    list_url_name: str | None = None
+
+    def personal_fields(self) -> tuple[str, ...]:
+        if access.can_see_personal_data(self.request.user):
+            return ()
+        return tuple(getattr(self.model, "PERSONAL_FIELDS", ()))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj = self.object
+        user = self.request.user
+        hidden = set(self.personal_fields())
+        rows = []
+        for path in self.detail_fields:
+            if path in hidden:
+                continue
+            rows.append((field_label(self.model, path), display_value(obj, path)))
+        ctx.update(
+            rows=rows,
+            can_edit=bool(self.edit_url_name) and access.can_edit(user, obj),
+            can_delete=bool(self.delete_url_name) and access.can_delete(user, obj),
+            edit_url=reverse(self.edit_url_name, args=[obj.pk]) if self.edit_url_name else None,
+            delete_url=reverse(self.delete_url_name, args=[obj.pk]) if self.delete_url_name else None,
+            list_url=reverse(self.list_url_name) if self.list_url_name else None,
+            title=str(obj),
+            verbose_name=self.model._meta.verbose_name,
+        )
+        return ctx
+
+
+class RecordFormMixin:
+    template_name = "portal/record_form.html"
+    success_url_name: str | None = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_success_url(self):
+        if hasattr(self.object, "get_absolute_url"):
+            return self.object.get_absolute_url()
+        return reverse(self.success_url_name)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["verbose_name"] = self.model._meta.verbose_name
+        ctx["cancel_url"] = self.request.META.get("HTTP_REFERER") or "/"
+        return ctx
+
+
+class RecordCreateView(RecordFormMixin, CreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if not access.can_create(request.user, self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("%(kind)s “%(record)s” was created.") % {
+            "kind": self.model._meta.verbose_name, "record": self.object})
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("New %(kind)s") % {"kind": self.model._meta.verbose_name}
+        return ctx
+
+
+class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
+    """Edit a record; refuses a save over someone else's newer save (see ``versioning``)."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)  # scoped: another faculty's record is a 404
+        if not access.can_edit(self.request.user, obj):
+            raise PermissionDenied
+        return obj
+
+    def form_valid(self, form):
+        expected = form.cleaned_data.get("version") or self.object.version
+        try:
+            with_m2m = hasattr(form, "save_m2m")
+            self.object = form.save(commit=False)
+            save_versioned(self.object, expected_version=expected)
+            if with_m2m:
+                form.save_m2m()
+        except StaleEdit as stale:
+            return self.stale(form, stale)
+        messages.success(self.request, _("%(kind)s “%(record)s” was saved.") % {
+            "kind": self.model._meta.verbose_name, "record": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def stale(self, form, stale: StaleEdit):
+        """Keep what the user typed, show what the other person changed, and offer the newer
+        version so that saving again is a deliberate choice."""
+        data = form.data.copy()
+        data["version"] = str(stale.current_version)
+        fresh = type(self.object).objects.get(pk=self.object.pk)
+        new_form = self.get_form_class()(data=data, files=form.files, instance=fresh, user=self.request.user)
+        new_form.is_valid()
+        who = stale.changed_by or _("someone else")
+        new_form.add_error(None, _(
+            "%(who)s saved this record after you opened it. Your changes were not saved: "
+            "they are still in the form below. Review the other changes listed, then save again "
+            "to keep yours.") % {"who": who})
+        return self.render_to_response(self.get_context_data(form=new_form, stale=stale))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = _("Edit %(kind)s “%(record)s”") % {"kind": self.model._meta.verbose_name,
+                                                          "record": self.object}
+        return ctx
+
+
+class RecordDeleteView(ScopedQuerysetMixin, DeleteView):
+    template_name = "portal/record_confirm_delete.html"
+    success_url_name: str = ""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not access.can_delete(self.request.user, obj):
+            raise PermissionDenied
+        return obj
+
+    def get_success_url(self):
+        return reverse(self.success_url_name)
+
+    def form_valid(self, form):
+        label = str(self.object)
+        try:
+            response = super().form_valid(form)
+        except ProtectedError:
+            messages.error(self.request, _(
+                "“%(record)s” cannot be deleted because other records refer to it. "
+                "Delete or reassign those first.") % {"record": label})
+            return redirect(self.object.get_absolute_url())
+        messages.success(self.request, _("%(kind)s “%(record)s” was deleted.") % {
+            "kind": self.model._meta.verbose_name, "record": label})
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["verbose_name"] = self.model._meta.verbose_name
+        return ctx
+
+
+def field_label(model, path: str) -> str:
+    """The verbose name of the last field on an attribute path."""
+    current = model
+    label = path
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except Exception:  # a property: its name is its label
+            return str(getattr(getattr(current, part, None), "short_description", part))
+        label = field.verbose_name
+        if field.is_relation and field.related_model is not None:
+            current = field.related_model
+    return str(label)
+
+
+def display_value(obj, path: str):
+    """The value shown for an attribute path, with choice labels instead of codes."""
+    target = obj
+    parts = path.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    last = parts[-1]
+    display = getattr(target, f"get_{last}_display", None)
+    if callable(display):
+        return display()
+    value = getattr(target, last, None)
+    if hasattr(value, "all") and callable(value.all):
+        return ", ".join(str(v) for v in value.all())
+    return value() if callable(value) else value
+
+
+def home(request):
+    """The start page: what each role does first."""
+    user = request.user
+    return render(request, "portal/home.html", {
+        "no_role": not access.roles(user),
+    })
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch the language and remember it on the user (and in a cookie for the login page)."""
+    language = request.POST.get("language", "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in supported:
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True,
+        )
+    return response
+
+

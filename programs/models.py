@@ -1,0 +1,143 @@
+"""Sino-foreign cooperative programs (中外合作办学), their enrolment, courses and the yearly
+training of their teachers."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from exchanges.models import PartnerInstitution
+from faculties.models import YEAR_VALIDATORS, Faculty
+from intlportal.models import Record
+
+
+class CooperativeProgram(Record):
+    class Level(models.TextChoices):
+        BACHELOR = "bachelor", _("Bachelor")
+        MASTER = "master", _("Master")
+        DOCTORAL = "doctoral", _("Doctoral")
+        NON_DEGREE = "non_degree", _("Non-degree")
+
+    class Form(models.TextChoices):
+        INSTITUTE = "institute", _("Cooperative institute")
+        PROGRAM = "program", _("Cooperative program")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        DECLARED = "declared", _("Declared to the Ministry")
+        APPROVED = "approved", _("Approved")
+        ENROLLING = "enrolling", _("Enrolling")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
+
+    ACTIVE_STATUSES = (Status.APPROVED, Status.ENROLLING)
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT,
+                                related_name="programs")
+    partners = models.ManyToManyField(PartnerInstitution, verbose_name=_("partners"), blank=True,
+                                      related_name="programs")
+    name_zh = models.CharField(_("Chinese name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.PROGRAM)
+    approval_no = models.CharField(_("Ministry approval number"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.PROPOSED, db_index=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    expires_on = models.DateField(_("approval expires on"), null=True, blank=True)
+    annual_quota = models.PositiveIntegerField(_("annual enrolment quota"), null=True, blank=True)
+
+    COORDINATOR_CREATES = False
+
+    class Meta:
+        verbose_name = _("cooperative program")
+        verbose_name_plural = _("cooperative programs")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["faculty", "status"])]
+
+    def __str__(self) -> str:
+        if (get_language() or "").startswith("zh") or not self.name_en:
+            return self.name_zh
+        return self.name_en
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:program-detail", args=[self.pk])
+
+
+class ProgramEnrollment(Record):
+    ACCESS_FACULTY = "program__faculty"
+
+    program = models.ForeignKey(CooperativeProgram, verbose_name=_("program"),
+                                on_delete=models.CASCADE, related_name="enrollments")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    students = models.PositiveIntegerField(_("students enrolled"))
+
+    class Meta:
+        verbose_name = _("program enrolment")
+        verbose_name_plural = _("program enrolments")
+        ordering = ["program", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="program_enrollment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.year}: {self.students}"
+
+    def get_absolute_url(self) -> str:
+        return self.program.get_absolute_url()
+
+
+class ProgramCourse(Record):
+    ACCESS_FACULTY = "program__faculty"
+
+    program = models.ForeignKey(CooperativeProgram, verbose_name=_("program"),
+                                on_delete=models.CASCADE, related_name="courses")
+    course = models.CharField(_("course"), max_length=200)
+    credits = models.DecimalField(_("credits"), max_digits=5, decimal_places=1,
+                                  validators=[MinValueValidator(0)])
+    hours = models.PositiveIntegerField(_("hours"))
+    is_core = models.BooleanField(_("core course"), default=False)
+    is_introduced = models.BooleanField(_("introduced from the partner"), default=False)
+    partner_taught_hours = models.PositiveIntegerField(_("hours taught by partner teachers"), default=0)
+
+    class Meta:
+        verbose_name = _("program course")
+        verbose_name_plural = _("program courses")
+        ordering = ["program", "course"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(partner_taught_hours__lte=models.F("hours")),
+                                   name="course_partner_hours_within_hours"),
+        ]
+
+    def __str__(self) -> str:
+        return self.course
+
+    def get_absolute_url(self) -> str:
+        return self.program.get_absolute_url()
+
+
+class ProgramTeacherTraining(Record):
+    ACCESS_FACULTY = "program__faculty"
+
+    program = models.ForeignKey(CooperativeProgram, verbose_name=_("program"),
+                                on_delete=models.CASCADE, related_name="trainings")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=300)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+
+    class Meta:
+        verbose_name = _("program teacher training")
+        verbose_name_plural = _("program teacher trainings")
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["program", "year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:training-detail", args=[self.pk])

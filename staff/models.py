@@ -1,0 +1,257 @@
+"""Staff, foreign teachers' contracts, teaching, evaluations, language assessments and
+publications."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from faculties.models import YEAR_VALIDATORS, Faculty
+from intlportal.models import Record
+
+SEMESTER_RE = re.compile(r"^(\d{4})-(\d{4})-([12])$")
+
+
+def validate_semester(value: str) -> None:
+    """``2025-2026-1`` is autumn 2025, ``2025-2026-2`` spring 2026."""
+    match = SEMESTER_RE.match(value or "")
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise ValidationError(
+            _("Enter a semester like 2025-2026-1 (autumn 2025) or 2025-2026-2 (spring 2026)."),
+            code="invalid_semester",
+        )
+
+
+def semesters_of_year(year: int) -> tuple[str, str]:
+    """The spring and autumn semesters that fall in a calendar year."""
+    return (f"{year - 1}-{year}-2", f"{year}-{year + 1}-1")
+
+
+class StaffMember(Record):
+    class Category(models.TextChoices):
+        DOMESTIC = "domestic", _("Domestic teacher")
+        FOREIGN_TEACHER = "foreign_teacher", _("Foreign teacher")
+        FOREIGN_EXPERT = "foreign_expert", _("Foreign expert")
+        OVERSEAS_TALENT = "overseas_talent", _("High-level overseas talent")
+
+    class Title(models.TextChoices):
+        PROFESSOR = "professor", _("Professor")
+        ASSOCIATE_PROFESSOR = "associate_professor", _("Associate professor")
+        LECTURER = "lecturer", _("Lecturer")
+        ASSISTANT = "assistant", _("Teaching assistant")
+        OTHER = "other", _("Other")
+
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT,
+                                related_name="staff")
+    staff_no = models.CharField(_("staff number"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    nationality = CountryField(_("nationality"), default="CN")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices,
+                                default=Category.DOMESTIC, db_index=True)
+    title = models.CharField(_("title"), max_length=30, choices=Title.choices, blank=True)
+    hired_on = models.DateField(_("hired on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    has_overseas_degree = models.BooleanField(_("overseas degree"), default=False)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+        ordering = ["staff_no"]
+        indexes = [models.Index(fields=["faculty", "category"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(hired_on__isnull=True) | Q(left_on__gte=F("hired_on")),
+                name="staff_left_after_hired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.staff_no})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:staffmember-detail", args=[self.pk])
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.category in {self.Category.FOREIGN_TEACHER, self.Category.FOREIGN_EXPERT}
+
+
+class ForeignTeacherContract(Record):
+    """A foreign teacher's contract.  Salary and work permit are personal data: office only."""
+
+    class Category(models.TextChoices):
+        LANGUAGE = "language_teacher", _("Language teacher")
+        PROFESSIONAL = "professional_teacher", _("Professional teacher")
+        EXPERT = "foreign_expert", _("Foreign expert")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+        TERMINATED = "terminated", _("Terminated")
+
+    PERSONAL_FIELDS = ("salary", "work_permit_no", "work_permit_expires_on")
+    ACCESS_FACULTY = "staff_member__faculty"
+
+    staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"),
+                                     on_delete=models.CASCADE, related_name="contracts")
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    discipline = models.ForeignKey("faculties.Discipline", verbose_name=_("discipline"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    salary = models.DecimalField(_("monthly salary (yuan)"), max_digits=12, decimal_places=2,
+                                 null=True, blank=True, validators=[MinValueValidator(0)])
+    work_permit_no = models.CharField(_("work permit number"), max_length=50, blank=True)
+    work_permit_expires_on = models.DateField(_("work permit expires on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.ACTIVE, db_index=True)
+
+    class Meta:
+        verbose_name = _("foreign teacher contract")
+        verbose_name_plural = _("foreign teacher contracts")
+        ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["ends_on"]), models.Index(fields=["work_permit_expires_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contract_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member.name} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:contract-detail", args=[self.pk])
+
+    def expires_within(self, days: int) -> bool:
+        today = timezone.localdate()
+        return self.status == self.Status.ACTIVE and 0 <= (self.ends_on - today).days <= days
+
+
+class TeachingAssignment(Record):
+    class Context(models.TextChoices):
+        KEY_DISCIPLINE = "key_discipline", _("Key discipline")
+        COOPERATIVE_PROGRAM = "cooperative_program", _("Cooperative program")
+        INTERNATIONAL_STUDENTS = "international_students", _("International students")
+        GENERAL = "general", _("General")
+
+    ACCESS_FACULTY = "staff_member__faculty"
+
+    staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"),
+                                     on_delete=models.CASCADE, related_name="assignments")
+    semester = models.CharField(_("semester"), max_length=11, validators=[validate_semester],
+                                help_text=_("2025-2026-1 is autumn 2025, 2025-2026-2 spring 2026."))
+    course = models.CharField(_("course"), max_length=200)
+    hours = models.PositiveIntegerField(_("hours"))
+    context = models.CharField(_("context"), max_length=30, choices=Context.choices,
+                               default=Context.GENERAL)
+    # Named by string: programs depends on staff, not the other way round.
+    program = models.ForeignKey("programs.CooperativeProgram", verbose_name=_("cooperative program"),
+                                null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="teaching_assignments")
+
+    class Meta:
+        verbose_name = _("teaching assignment")
+        verbose_name_plural = _("teaching assignments")
+        ordering = ["-semester", "staff_member__staff_no", "course"]
+        indexes = [models.Index(fields=["semester", "staff_member"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member.name} {self.semester} {self.course}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:assignment-detail", args=[self.pk])
+
+
+class TeachingEvaluation(Record):
+    class Source(models.TextChoices):
+        STUDENTS = "students", _("Students")
+        PEERS = "peers", _("Peers")
+        SUPERVISORS = "supervisors", _("Supervisors")
+
+    ACCESS_FACULTY = "staff_member__faculty"
+
+    staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"),
+                                     on_delete=models.CASCADE, related_name="evaluations")
+    semester = models.CharField(_("semester"), max_length=11, validators=[validate_semester])
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    feedback = models.TextField(_("feedback"), blank=True)
+
+    class Meta:
+        verbose_name = _("teaching evaluation")
+        verbose_name_plural = _("teaching evaluations")
+        ordering = ["-semester", "staff_member__staff_no", "source"]
+        indexes = [models.Index(fields=["staff_member", "semester"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="evaluation_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member.name} {self.semester} {self.get_source_display()}: {self.score}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:evaluation-detail", args=[self.pk])
+
+
+class LanguageAssessment(Record):
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+
+    ACCESS_FACULTY = "staff_member__faculty"
+
+    staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"),
+                                     on_delete=models.CASCADE, related_name="language_assessments")
+    date = models.DateField(_("date"))
+    language = models.CharField(_("language"), max_length=50)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("language assessment")
+        verbose_name_plural = _("language assessments")
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["staff_member", "result", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member.name} {self.language} {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:languageassessment-detail", args=[self.pk])
+
+
+class Publication(Record):
+    ACCESS_FACULTY = "staff_member__faculty"
+
+    staff_member = models.ForeignKey(StaffMember, verbose_name=_("first or corresponding author"),
+                                     on_delete=models.CASCADE, related_name="publications")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    title = models.CharField(_("title"), max_length=500)
+    journal = models.CharField(_("journal"), max_length=300)
+    is_international = models.BooleanField(
+        _("international journal"), default=False,
+        help_text=_("SCI, SSCI, A&HCI, EI or a journal on the office's list."),
+    )
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["-year", "title"]
+        indexes = [models.Index(fields=["year", "is_international"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:publication-detail", args=[self.pk])
