@@ -100,6 +100,10 @@ INSTALLED_APPS = [
     "exchanges",
     "programs",
     "assessment",
+    "dataexchange",
+    "notifications",
+    "workqueue",
+    "api",
 ]
 
 MIDDLEWARE = [

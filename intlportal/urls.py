@@ -14,7 +14,9 @@ urlpatterns = [
     path("exchanges/", include("exchanges.urls")),
     path("programs/", include("programs.urls")),
     path("assessment/", include("assessment.urls")),
-    path("data/", include("intlportal.dataexchange.urls")),
-    path("api/v1/", include("intlportal.api_urls")),
+    path("data/", include("dataexchange.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("work-queue/", include("workqueue.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -95,7 +95,7 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
             filterset = self.get_filterset(self.get_filterset_class())
             if not filterset.is_valid():
                 return HttpResponse(_("The filters are not valid."), status=400)
-            from intlportal.dataexchange import registry
+            from dataexchange import registry
 
             return registry.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
         return super().get(request, *args, **kwargs)

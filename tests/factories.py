@@ -100,3 +100,22 @@ class PlanFactory(factory.django.DjangoModelFactory):
 
 def today() -> datetime.date:
     return datetime.date.today()
+
+
+# --- staff (issue: foreign teachers, staff records and cooperative programs) -------------
+# (end of staff factories)
+
+# --- programs ----------------------------------------------------------------------------
+# (end of programs factories)
+
+# --- exchanges ---------------------------------------------------------------------------
+# (end of exchanges factories)
+
+# --- notifications -----------------------------------------------------------------------
+# (end of notifications factories)
+
+# --- assessment --------------------------------------------------------------------------
+# (end of assessment factories)
+
+# --- api ---------------------------------------------------------------------------------
+# (end of api factories)
