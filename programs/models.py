@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,29 @@ from django.utils.translation import gettext_lazy as _
 from exchanges.models import PartnerInstitution
 from faculties.models import YEAR_VALIDATORS, Faculty
 from intlportal.models import Record
+
+
+class ProgramQuerySet(models.QuerySet):
+    def active(self):
+        """Approved or enrolling: the programs the one-third rules and indicators count."""
+        return self.filter(status__in=CooperativeProgram.ACTIVE_STATUSES)
+
+    def with_course_counts(self):
+        """Annotate the counts the one-third rules need, in the program query itself.
+
+        One join to the courses, aggregated per program: a list of programs costs no query
+        per row.  ``programs.selectors.course_counts`` turns the annotations into
+        ``rules.CourseCounts``."""
+        core = Q(courses__is_core=True)
+        return self.annotate(
+            n_courses=Count("courses"),
+            n_core=Count("courses", filter=core),
+            n_introduced=Count("courses", filter=Q(courses__is_introduced=True)),
+            n_introduced_core=Count("courses", filter=core & Q(courses__is_introduced=True)),
+            n_partner_core=Count("courses", filter=core & Q(courses__partner_taught_hours__gt=0)),
+            sum_hours=Coalesce(Sum("courses__hours"), 0),
+            sum_partner_hours=Coalesce(Sum("courses__partner_taught_hours"), 0),
+        )
 
 
 class CooperativeProgram(Record):
@@ -51,7 +76,11 @@ class CooperativeProgram(Record):
     expires_on = models.DateField(_("approval expires on"), null=True, blank=True)
     annual_quota = models.PositiveIntegerField(_("annual enrolment quota"), null=True, blank=True)
 
+    # The program itself and its lifecycle are the office's; coordinators maintain their
+    # programs' courses, enrolments and trainings.
     COORDINATOR_CREATES = False
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cooperative program")
@@ -88,7 +117,7 @@ class ProgramEnrollment(Record):
         return f"{self.program} {self.year}: {self.students}"
 
     def get_absolute_url(self) -> str:
-        return self.program.get_absolute_url()
+        return reverse("programs:enrollment-detail", args=[self.pk])
 
 
 class ProgramCourse(Record):
@@ -117,7 +146,7 @@ class ProgramCourse(Record):
         return self.course
 
     def get_absolute_url(self) -> str:
-        return self.program.get_absolute_url()
+        return reverse("programs:course-detail", args=[self.pk])
 
 
 class ProgramTeacherTraining(Record):

@@ -4,18 +4,24 @@ publications."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from faculties.models import YEAR_VALIDATORS, Faculty
 from intlportal.models import Record
+
+# Contracts and work permits ending within this many days are flagged on lists and counted
+# for the office (and picked up by the nightly reminders).
+EXPIRY_WARNING_DAYS = 90
 
 SEMESTER_RE = re.compile(r"^(\d{4})-(\d{4})-([12])$")
 
@@ -33,6 +39,44 @@ def validate_semester(value: str) -> None:
 def semesters_of_year(year: int) -> tuple[str, str]:
     """The spring and autumn semesters that fall in a calendar year."""
     return (f"{year - 1}-{year}-2", f"{year}-{year + 1}-1")
+
+
+def semester_label(value: str) -> str:
+    """``2025-2026-1`` → “2025-2026-1 (autumn 2025)”, in the user's language."""
+    match = SEMESTER_RE.match(value or "")
+    if not match:
+        return value
+    start, end, term = match.groups()
+    if term == "1":
+        return gettext("%(code)s (autumn %(year)s)") % {"code": value, "year": start}
+    return gettext("%(code)s (spring %(year)s)") % {"code": value, "year": end}
+
+
+FOREIGN_CATEGORIES = ("foreign_teacher", "foreign_expert")
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def foreign(self):
+        """Foreign teachers and foreign experts (the kinds that hold contracts)."""
+        return self.filter(category__in=FOREIGN_CATEGORIES)
+
+    def active_in(self, year: int):
+        """Hired on or before 31 Dec of ``year`` and not left on or before that day."""
+        end = f"{year}-12-31"
+        return self.filter(Q(hired_on__isnull=True) | Q(hired_on__lte=end)).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=end))
+
+    def current(self):
+        """Not (yet) left."""
+        today = timezone.localdate()
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+
+    def with_contract_expiring(self, days: int = EXPIRY_WARNING_DAYS):
+        """Annotate ``contract_expiring``: an active contract of theirs ends within ``days``.
+
+        A subquery in the same SELECT, so a list gains no query per row."""
+        expiring = ForeignTeacherContract.objects.expiring_within(days).filter(staff_member=OuterRef("pk"))
+        return self.annotate(contract_expiring=Exists(expiring))
 
 
 class StaffMember(Record):
@@ -61,6 +105,8 @@ class StaffMember(Record):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     has_overseas_degree = models.BooleanField(_("overseas degree"), default=False)
 
+    objects = StaffMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
@@ -81,7 +127,29 @@ class StaffMember(Record):
 
     @property
     def is_foreign(self) -> bool:
-        return self.category in {self.Category.FOREIGN_TEACHER, self.Category.FOREIGN_EXPERT}
+        return self.category in FOREIGN_CATEGORIES
+
+
+class ContractQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=ForeignTeacherContract.Status.ACTIVE)
+
+    def expiring_within(self, days: int = EXPIRY_WARNING_DAYS):
+        """Active contracts whose end date falls between today and ``days`` from today."""
+        today = timezone.localdate()
+        return self.active().filter(ends_on__gte=today, ends_on__lte=today + timedelta(days=days))
+
+    def work_permit_expiring_within(self, days: int = EXPIRY_WARNING_DAYS):
+        """Active contracts whose work permit expires between today and ``days`` from today.
+
+        The expiry date is personal data: only office pages, reminders to the office and the
+        office's work queue may use this."""
+        today = timezone.localdate()
+        return self.active().filter(work_permit_expires_on__gte=today,
+                                    work_permit_expires_on__lte=today + timedelta(days=days))
+
+    def with_people(self):
+        return self.select_related("staff_member__faculty", "discipline")
 
 
 class ForeignTeacherContract(Record):
@@ -100,6 +168,9 @@ class ForeignTeacherContract(Record):
 
     PERSONAL_FIELDS = ("salary", "work_permit_no", "work_permit_expires_on")
     ACCESS_FACULTY = "staff_member__faculty"
+    # Contracts carry salaries and work permits: the office alone creates and changes them.
+    # Coordinators read their faculty's contracts without the personal fields.
+    COORDINATOR_CREATES = False
 
     staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"),
                                      on_delete=models.CASCADE, related_name="contracts")
@@ -116,6 +187,8 @@ class ForeignTeacherContract(Record):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.ACTIVE, db_index=True)
 
+    objects = ContractQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("foreign teacher contract")
         verbose_name_plural = _("foreign teacher contracts")
@@ -131,9 +204,14 @@ class ForeignTeacherContract(Record):
     def get_absolute_url(self) -> str:
         return reverse("staff:contract-detail", args=[self.pk])
 
-    def expires_within(self, days: int) -> bool:
+    def expires_within(self, days: int = EXPIRY_WARNING_DAYS) -> bool:
         today = timezone.localdate()
         return self.status == self.Status.ACTIVE and 0 <= (self.ends_on - today).days <= days
+
+    def work_permit_expires_within(self, days: int = EXPIRY_WARNING_DAYS) -> bool:
+        if self.status != self.Status.ACTIVE or self.work_permit_expires_on is None:
+            return False
+        return 0 <= (self.work_permit_expires_on - timezone.localdate()).days <= days
 
 
 class TeachingAssignment(Record):
@@ -170,6 +248,9 @@ class TeachingAssignment(Record):
     def get_absolute_url(self) -> str:
         return reverse("staff:assignment-detail", args=[self.pk])
 
+    def get_semester_display(self) -> str:
+        return semester_label(self.semester)
+
 
 class TeachingEvaluation(Record):
     class Source(models.TextChoices):
@@ -201,6 +282,9 @@ class TeachingEvaluation(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("staff:evaluation-detail", args=[self.pk])
+
+    def get_semester_display(self) -> str:
+        return semester_label(self.semester)
 
 
 class LanguageAssessment(Record):

@@ -1,0 +1,302 @@
+"""Cooperative programs, their lifecycle, enrolments, courses and teacher trainings."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from intlportal import access
+from intlportal.views import (
+    Column,
+    RecordCreateView,
+    RecordDeleteView,
+    RecordDetailView,
+    RecordListView,
+    RecordUpdateView,
+)
+from intlportal.workflow import WorkflowError, timeline
+from programs import filters, forms, selectors, services
+from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
+
+ACTION_LABELS = {
+    "declare": _("Declare to the Ministry"),
+    "approve": _("Record the Ministry's approval"),
+    "enroll": _("Start enrolling"),
+    "suspend": _("Suspend"),
+    "close": _("Close"),
+}
+
+# --- programs ------------------------------------------------------------------------------
+
+
+class ProgramList(RecordListView):
+    model = CooperativeProgram
+    filterset_class = filters.CooperativeProgramFilter
+    template_name = "programs/program_list.html"
+    columns = [
+        Column("code", _("code"), sort="code", link=True),
+        Column("name_zh", _("Chinese name"), sort="name_zh", link=True),
+        Column("faculty", _("faculty"), sort="faculty__code"),
+        Column("level", _("level"), sort="level"),
+        Column("status", _("status"), sort="status"),
+        Column("approval_no", _("Ministry approval number"), sort="approval_no"),
+        Column("expires_on", _("approval expires on"), sort="expires_on"),
+    ]
+    sort_default = "code"
+    export_kind = "programs"
+    import_kind = "programs"
+    create_url_name = "programs:program-create"
+    empty_hint = _("No cooperative programs match. Change the filters; the office adds programs.")
+
+    def base_queryset(self):
+        return CooperativeProgram.objects.select_related("faculty").with_course_counts()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        for program in ctx["object_list"]:
+            program.one_third = selectors.one_third_check(program)
+        scoped = access.scope_for(self.request.user, CooperativeProgram.objects.all())
+        ctx["breaching_count"] = len(selectors.breaching_programs(scoped))
+        return ctx
+
+
+class ProgramDetail(RecordDetailView):
+    model = CooperativeProgram
+    template_name = "programs/program_detail.html"
+    detail_fields = ["code", "faculty", "name_zh", "name_en", "level", "form", "status", "partners", "approval_no",
+                     "approved_on", "expires_on", "annual_quota"]
+    edit_url_name = "programs:program-edit"
+    delete_url_name = "programs:program-delete"
+    list_url_name = "programs:program-list"
+
+    def base_queryset(self):
+        return CooperativeProgram.objects.select_related("faculty").prefetch_related("partners").with_course_counts()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        program = self.object
+        user = self.request.user
+        labels = dict(CooperativeProgram.Status.choices)
+        actions = []
+        if access.is_office(user):
+            for name in services.available_actions(program):
+                form = forms.ApproveForm(prefix=name) if name == "approve" else forms.TransitionForm(prefix=name)
+                actions.append({"name": name, "label": ACTION_LABELS[name], "form": form})
+        ctx.update(
+            one_third=selectors.one_third_check(program),
+            counts=selectors.course_counts(program),
+            enrollments=program.enrollments.all(),
+            courses=program.courses.all(),
+            trainings=program.trainings.all(),
+            teaching=program.teaching_assignments.select_related("staff_member").order_by("-semester")[:50],
+            timeline=[(step, labels.get(step.from_state, step.from_state), labels.get(step.to_state, step.to_state))
+                      for step in timeline(program)],
+            actions=actions,
+            can_add_course=access.can_edit(user, ProgramCourse(program=program)),
+        )
+        return ctx
+
+
+class ProgramCreate(RecordCreateView):
+    model = CooperativeProgram
+    form_class = forms.CooperativeProgramForm
+
+
+class ProgramUpdate(RecordUpdateView):
+    model = CooperativeProgram
+    form_class = forms.CooperativeProgramForm
+
+
+class ProgramDelete(RecordDeleteView):
+    model = CooperativeProgram
+    success_url_name = "programs:program-list"
+
+
+@require_POST
+def program_transition(request, pk: int, action: str):
+    """Move a program along its lifecycle (office only)."""
+    program = access.get_visible_or_404(request.user, CooperativeProgram.objects.all(), pk=pk)
+    if not access.is_office(request.user) or action not in services.TRANSITIONS:
+        raise PermissionDenied
+    form_class = forms.ApproveForm if action == "approve" else forms.TransitionForm
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(program)
+    data = form.cleaned_data
+    try:
+        if action == "approve":
+            services.program_approve(program=program, by=request.user, approval_no=data["approval_no"],
+                                     approved_on=data["approved_on"], expires_on=data.get("expires_on"),
+                                     comment=data["comment"])
+        else:
+            service = {
+                "declare": services.program_declare,
+                "enroll": services.program_start_enrolling,
+                "suspend": services.program_suspend,
+                "close": services.program_close,
+            }[action]
+            service(program=program, by=request.user, comment=data["comment"])
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        program.refresh_from_db()
+        messages.success(request, _t("The program is now “%(status)s”.") % {"status": program.get_status_display()})
+    return redirect(program)
+
+
+# --- enrolments ----------------------------------------------------------------------------
+
+
+class EnrollmentList(RecordListView):
+    model = ProgramEnrollment
+    filterset_class = filters.ProgramEnrollmentFilter
+    columns = [
+        Column("program", _("program"), sort="program__code", link=True),
+        Column("program__faculty", _("faculty"), sort="program__faculty__code"),
+        Column("year", _("year"), sort="year", link=True),
+        Column("students", _("students enrolled"), sort="students"),
+    ]
+    sort_default = "-year"
+    create_url_name = "programs:enrollment-create"
+    empty_hint = _("No enrolments match. Change the filters, or record a year's intake.")
+
+    def base_queryset(self):
+        return ProgramEnrollment.objects.select_related("program__faculty")
+
+
+class EnrollmentDetail(RecordDetailView):
+    model = ProgramEnrollment
+    detail_fields = ["program", "program__faculty", "year", "students"]
+    edit_url_name = "programs:enrollment-edit"
+    delete_url_name = "programs:enrollment-delete"
+    list_url_name = "programs:enrollment-list"
+
+    def base_queryset(self):
+        return ProgramEnrollment.objects.select_related("program__faculty")
+
+
+class EnrollmentCreate(RecordCreateView):
+    model = ProgramEnrollment
+    form_class = forms.ProgramEnrollmentForm
+
+
+class EnrollmentUpdate(RecordUpdateView):
+    model = ProgramEnrollment
+    form_class = forms.ProgramEnrollmentForm
+
+
+class EnrollmentDelete(RecordDeleteView):
+    model = ProgramEnrollment
+    success_url_name = "programs:enrollment-list"
+
+
+# --- courses -------------------------------------------------------------------------------
+
+
+class CourseList(RecordListView):
+    model = ProgramCourse
+    filterset_class = filters.ProgramCourseFilter
+    columns = [
+        Column("course", _("course"), sort="course", link=True),
+        Column("program", _("program"), sort="program__code"),
+        Column("credits", _("credits"), sort="credits"),
+        Column("hours", _("hours"), sort="hours"),
+        Column("is_core", _("core course"), sort="is_core"),
+        Column("is_introduced", _("introduced from the partner"), sort="is_introduced"),
+        Column("partner_taught_hours", _("hours taught by partner teachers"), sort="partner_taught_hours"),
+    ]
+    sort_default = "program__code"
+    create_url_name = "programs:course-create"
+    empty_hint = _("No courses match. Change the filters, or add the program's courses.")
+
+    def base_queryset(self):
+        return ProgramCourse.objects.select_related("program__faculty")
+
+
+class CourseDetail(RecordDetailView):
+    model = ProgramCourse
+    detail_fields = ["program", "program__faculty", "course", "credits", "hours", "is_core", "is_introduced",
+                     "partner_taught_hours"]
+    edit_url_name = "programs:course-edit"
+    delete_url_name = "programs:course-delete"
+    list_url_name = "programs:course-list"
+
+    def base_queryset(self):
+        return ProgramCourse.objects.select_related("program__faculty")
+
+
+class CourseCreate(RecordCreateView):
+    model = ProgramCourse
+    form_class = forms.ProgramCourseForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("program", "").isdigit():
+            initial["program"] = int(self.request.GET["program"])
+        return initial
+
+
+class CourseUpdate(RecordUpdateView):
+    model = ProgramCourse
+    form_class = forms.ProgramCourseForm
+
+
+class CourseDelete(RecordDeleteView):
+    model = ProgramCourse
+    success_url_name = "programs:course-list"
+
+
+# --- teacher trainings ---------------------------------------------------------------------
+
+
+class TrainingList(RecordListView):
+    model = ProgramTeacherTraining
+    filterset_class = filters.ProgramTeacherTrainingFilter
+    columns = [
+        Column("title", _("title"), sort="title", link=True),
+        Column("program", _("program"), sort="program__code"),
+        Column("program__faculty", _("faculty"), sort="program__faculty__code"),
+        Column("year", _("year"), sort="year"),
+        Column("date", _("date"), sort="date"),
+        Column("participants", _("participants"), sort="participants"),
+    ]
+    sort_default = "-date"
+    export_kind = "program_trainings"
+    import_kind = "program_trainings"
+    create_url_name = "programs:training-create"
+    empty_hint = _("No trainings match. Change the filters, or record this year's training of the program's "
+                   "teachers.")
+
+    def base_queryset(self):
+        return ProgramTeacherTraining.objects.select_related("program__faculty")
+
+
+class TrainingDetail(RecordDetailView):
+    model = ProgramTeacherTraining
+    detail_fields = ["program", "program__faculty", "year", "date", "title", "participants"]
+    edit_url_name = "programs:training-edit"
+    delete_url_name = "programs:training-delete"
+    list_url_name = "programs:training-list"
+
+    def base_queryset(self):
+        return ProgramTeacherTraining.objects.select_related("program__faculty")
+
+
+class TrainingCreate(RecordCreateView):
+    model = ProgramTeacherTraining
+    form_class = forms.ProgramTeacherTrainingForm
+
+
+class TrainingUpdate(RecordUpdateView):
+    model = ProgramTeacherTraining
+    form_class = forms.ProgramTeacherTrainingForm
+
+
+class TrainingDelete(RecordDeleteView):
+    model = ProgramTeacherTraining
+    success_url_name = "programs:training-list"
