@@ -103,9 +103,149 @@ def today() -> datetime.date:
 
 
 # --- staff (issue: foreign teachers, staff records and cooperative programs) -------------
+from staff.models import (  # noqa: E402
+    ForeignTeacherContract,
+    LanguageAssessment,
+    Publication,
+    StaffMember,
+    TeachingAssignment,
+    TeachingEvaluation,
+)
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+
+    faculty = factory.SubFactory(FacultyFactory)
+    staff_no = factory.Sequence(lambda n: f"T{n:05d}")
+    name = factory.Sequence(lambda n: f"教师{n}")
+    category = StaffMember.Category.DOMESTIC
+    title = StaffMember.Title.LECTURER
+    hired_on = datetime.date(2015, 9, 1)
+
+
+class ForeignTeacherFactory(StaffMemberFactory):
+    name = factory.Sequence(lambda n: f"Teacher {n}")
+    nationality = "GB"
+    category = StaffMember.Category.FOREIGN_TEACHER
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ForeignTeacherContract
+
+    staff_member = factory.SubFactory(ForeignTeacherFactory)
+    category = ForeignTeacherContract.Category.LANGUAGE
+    starts_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=300))
+    ends_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=400))
+    salary = 18500
+    work_permit_no = factory.Sequence(lambda n: f"WP-SECRET-{n:06d}")
+    work_permit_expires_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=400))
+
+
+class TeachingAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeachingAssignment
+
+    staff_member = factory.SubFactory(ForeignTeacherFactory)
+    semester = "2025-2026-1"
+    course = factory.Sequence(lambda n: f"Academic English {n}")
+    hours = 32
+    context = TeachingAssignment.Context.GENERAL
+
+
+class TeachingEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeachingEvaluation
+
+    staff_member = factory.SubFactory(ForeignTeacherFactory)
+    semester = "2025-2026-1"
+    source = TeachingEvaluation.Source.STUDENTS
+    score = 90
+
+
+class LanguageAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LanguageAssessment
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    date = datetime.date(2025, 6, 1)
+    language = "English"
+    result = LanguageAssessment.Result.PASS
+    score = 85
+
+
+class PublicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publication
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    year = 2024
+    title = factory.Sequence(lambda n: f"A study of internationalization, part {n}")
+    journal = "Journal of Studies in International Education"
+    is_international = True
+
+
 # (end of staff factories)
 
 # --- programs ----------------------------------------------------------------------------
+from programs.models import (  # noqa: E402
+    CooperativeProgram,
+    ProgramCourse,
+    ProgramEnrollment,
+    ProgramTeacherTraining,
+)
+
+
+class CooperativeProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CooperativeProgram
+
+    code = factory.Sequence(lambda n: f"P{n:04d}")
+    faculty = factory.SubFactory(FacultyFactory)
+    name_zh = factory.Sequence(lambda n: f"中外合作办学项目{n}")
+    name_en = factory.Sequence(lambda n: f"Joint Program {n}")
+    level = CooperativeProgram.Level.BACHELOR
+    status = CooperativeProgram.Status.ENROLLING
+    approval_no = factory.Sequence(lambda n: f"MOE00XX{n:04d}N")
+    approved_on = datetime.date(2020, 6, 1)
+    expires_on = datetime.date(2030, 6, 1)
+
+
+class ProgramCourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramCourse
+
+    program = factory.SubFactory(CooperativeProgramFactory)
+    course = factory.Sequence(lambda n: f"Course {n}")
+    credits = 3
+    hours = 48
+    is_core = False
+    is_introduced = False
+    partner_taught_hours = 0
+
+
+class ProgramEnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramEnrollment
+
+    program = factory.SubFactory(CooperativeProgramFactory)
+    year = factory.Sequence(lambda n: 2000 + n % 90)
+    students = 60
+
+
+class ProgramTeacherTrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramTeacherTraining
+
+    program = factory.SubFactory(CooperativeProgramFactory)
+    year = 2025
+    date = datetime.date(2025, 7, 10)
+    title = factory.Sequence(lambda n: f"教学能力培训 {n}")
+    participants = 12
+
+
 # (end of programs factories)
 
 # --- exchanges ---------------------------------------------------------------------------
