@@ -17,3 +17,4 @@ class FacultiesConfig(AppConfig):
         register(section, _("Leading groups"), "faculties:leadinggroupmember-list", order=13)
         register(section, _("Coordinators"), "faculties:coordinatormembership-list", order=14,
                  visible=access.is_office)
+        register(section, _("Internationalization plans"), "faculties:plan-list", order=15)

@@ -5,3 +5,5 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+    # No menu entry: the navbar shows the notifications link with the unread count
+    # (templates/portal/_nav_extra.html).

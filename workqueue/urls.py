@@ -1,2 +1,8 @@
+from django.urls import path
+
+from workqueue import views
+
 app_name = "workqueue"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,102 @@
+"""The nightly reminders: expiring agreements, contracts and work permits (90 and 30 days
+ahead), post-exchange reports overdue 30 days, plans not submitted by the office's deadline.
+
+Each reminder goes out once per item and threshold: a ``ReminderLog`` row is inserted in the
+same transaction as the notifications, and its unique constraint refuses a second one, so
+running the job twice, or two workers at once, sends nothing new.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from faculties.models import CoordinatorMembership
+from notifications.models import Kind, ReminderLog
+from notifications.services import notify, office_users
+from workqueue import selectors
+
+THRESHOLDS = (30, 90)  # days ahead; an item is reminded at the tightest one it has reached
+
+
+@dataclass
+class Due:
+    kind: str
+    record: Model
+    due_on: date
+    threshold: str
+    faculty_ids: set[int] = field(default_factory=set)
+    office_only: bool = False
+    params: dict = field(default_factory=dict)
+
+
+def _threshold(days_left: int) -> int:
+    return next(t for t in THRESHOLDS if days_left <= t)
+
+
+def _expiring(kind: str, qs, date_attr: str, faculty_ids, today: date, office_only=False) -> Iterator[Due]:
+    for obj in qs:
+        due_on = getattr(obj, date_attr)
+        days = (due_on - today).days
+        yield Due(kind, obj, due_on, str(_threshold(days)), faculty_ids(obj), office_only,
+                  {"due": due_on.isoformat(), "days": days})
+
+
+def due_reminders(today: date) -> Iterator[Due]:
+    """Every reminder that should exist today, sent or not."""
+    within = max(THRESHOLDS)
+    yield from _expiring(Kind.AGREEMENT_EXPIRING, selectors.agreements_expiring(within=within, today=today),
+                         "ends_on", lambda a: {f.pk for f in a.faculties.all()}, today)
+    yield from _expiring(Kind.CONTRACT_EXPIRING, selectors.contracts_expiring(within=within, today=today),
+                         "ends_on", lambda c: {c.staff_member.faculty_id}, today)
+    # Work-permit dates are personal data: only the office hears about them.
+    yield from _expiring(Kind.PERMIT_EXPIRING, selectors.permits_expiring(within=within, today=today),
+                         "work_permit_expires_on", lambda c: set(), today, office_only=True)
+    for mobility in selectors.reports_overdue(today=today):
+        yield Due(Kind.REPORT_OVERDUE, mobility, mobility.ends_on, str(selectors.REPORT_DUE_DAYS),
+                  {mobility.faculty_id}, params={"due": mobility.ends_on.isoformat()})
+    deadline = selectors.plan_deadline(today.year)
+    for plan in selectors.plans_past_deadline(today=today):
+        yield Due(Kind.PLAN_DEADLINE, plan, deadline, "deadline", {plan.faculty_id},
+                  params={"due": deadline.isoformat()})
+
+
+def send_due_reminders(today: date | None = None) -> int:
+    """Send the reminders not sent yet; returns how many items were reminded."""
+    today = today or timezone.localdate()
+    due = list(due_reminders(today))
+    if not due:
+        return 0
+    content_types = ContentType.objects.get_for_models(*{type(d.record) for d in due})
+    already = set(ReminderLog.objects.filter(due_on__in={d.due_on for d in due}).values_list(
+        "kind", "content_type_id", "object_id", "threshold", "due_on"))
+    office = list(office_users())
+    coordinators: dict[int, list] = defaultdict(list)
+    for membership in CoordinatorMembership.objects.filter(user__is_active=True).select_related("user"):
+        coordinators[membership.faculty_id].append(membership.user)
+    sent = 0
+    for item in due:
+        content_type = content_types[type(item.record)]
+        key = (item.kind, content_type.pk, item.record.pk, item.threshold, item.due_on)
+        if key in already:
+            continue
+        recipients = list(office)
+        if not item.office_only:
+            for faculty_id in sorted(item.faculty_ids):
+                recipients.extend(coordinators.get(faculty_id, ()))
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(kind=item.kind, content_type=content_type, object_id=item.record.pk,
+                                           threshold=item.threshold, due_on=item.due_on)
+                notify(recipients=recipients, kind=item.kind, record=item.record, params=item.params)
+        except IntegrityError:
+            continue  # another run sent this one a moment ago
+        sent += 1
+    return sent

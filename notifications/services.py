@@ -1,0 +1,76 @@
+"""Creating notifications.  The in-portal notification is written in the caller's transaction;
+its e-mail is enqueued once that transaction commits, so a rolled-back step notifies no one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model, Q
+from django.utils import timezone
+
+from intlportal.access import COORDINATOR, OFFICE
+from notifications.models import Kind, Notification
+
+
+def office_users():
+    return get_user_model().objects.filter(Q(groups__name=OFFICE) | Q(is_superuser=True), is_active=True).distinct()
+
+
+def coordinators_of(faculty_ids: Iterable[int]):
+    return get_user_model().objects.filter(
+        groups__name=COORDINATOR, is_active=True, coordinator_memberships__faculty_id__in=list(faculty_ids),
+    ).distinct()
+
+
+def notify(*, recipients: Iterable, kind: str, record: Model, actor=None, comment: str = "",
+           params: dict | None = None, exclude=None) -> list[Notification]:
+    """Notify each recipient (once, whatever the overlap of the lists) about ``record``."""
+    seen: set[int] = set()
+    notes = []
+    content_type = ContentType.objects.get_for_model(type(record))
+    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+    for user in recipients:
+        if user.pk in seen or (exclude is not None and user.pk == exclude.pk):
+            continue
+        seen.add(user.pk)
+        notes.append(Notification(
+            recipient=user, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+            content_type=content_type, object_id=record.pk, url=url, record_label=str(record)[:300],
+            params=params or {}, comment=comment,
+        ))
+    created = Notification.objects.bulk_create(notes)
+    ids = [n.pk for n in created if n.recipient.email]
+    if ids:
+        from notifications.tasks import send_notification_email
+
+        def enqueue():
+            for pk in ids:
+                send_notification_email.delay(pk)
+
+        transaction.on_commit(enqueue)
+    return created
+
+
+def notify_plan_submitted(*, plan, by, comment: str = "") -> list[Notification]:
+    """A submission tells the office (except the person who submitted)."""
+    return notify(recipients=office_users(), kind=Kind.PLAN_SUBMITTED, record=plan, actor=by,
+                  comment=comment, exclude=by)
+
+
+def notify_plan_decided(*, plan, by, comment: str = "") -> list[Notification]:
+    """An approval or return tells the person who submitted the plan."""
+    if plan.submitted_by is None:
+        return []
+    kind = Kind.PLAN_APPROVED if plan.status == plan.Status.APPROVED else Kind.PLAN_RETURNED
+    return notify(recipients=[plan.submitted_by], kind=kind, record=plan, actor=by, comment=comment)
+
+
+def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when ``ids`` is None)."""
+    qs = Notification.objects.for_user(user).unread()
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
