@@ -9,9 +9,11 @@ turns on every security setting ``manage.py check --deploy`` asks for.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +144,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "intlportal.context_processors.portal",
             ],
+            # {% load history %}: the record pages' "History" link (intlportal/history.py).
+            "libraries": {"history": "intlportal.history"},
         },
     },
 ]
@@ -243,7 +247,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Expiring agreements, contracts and work permits, overdue reports, late plans.
+    "nightly-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(hour=env_int("REMINDERS_HOUR", 2), minute=0),
+    },
+}
+
+# Plans covering a year are due at the office by this day of that year (MM-DD); the nightly
+# reminders chase the ones still in draft or returned after it.
+PLAN_SUBMISSION_DEADLINE = env_str("PLAN_SUBMISSION_DEADLINE", "03-31")
+if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", PLAN_SUBMISSION_DEADLINE):
+    raise ImproperlyConfigured(f"PLAN_SUBMISSION_DEADLINE must be MM-DD, got {PLAN_SUBMISSION_DEADLINE!r}")
+# The portal's address, for the links in e-mails.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 CACHES = {
     "default": (

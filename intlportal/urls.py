@@ -17,6 +17,7 @@ urlpatterns = [
     path("data/", include("dataexchange.urls")),
     path("notifications/", include("notifications.urls")),
     path("work-queue/", include("workqueue.urls")),
+    path("history/", include("intlportal.history")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -252,6 +252,27 @@ class ProgramTeacherTrainingFactory(factory.django.DjangoModelFactory):
 # (end of exchanges factories)
 
 # --- notifications -----------------------------------------------------------------------
+
+
+class PlanTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "faculties.PlanTarget"
+
+    plan = factory.SubFactory(PlanFactory)
+    indicator = "partners"
+    year = factory.LazyAttribute(lambda t: t.plan.first_year)
+    value = 3
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "plan_submitted"
+    record_label = factory.Sequence(lambda n: f"国际化发展规划 {n}")
+    url = "/"
+
 # (end of notifications factories)
 
 # --- assessment --------------------------------------------------------------------------
