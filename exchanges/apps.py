@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class ExchangesConfig(AppConfig):
     name = "exchanges"
     verbose_name = _("Exchanges")
+
+    def ready(self) -> None:
+        from intlportal import access
+        from intlportal.navigation import register
+
+        section = _("Exchanges")
+        register(section, _("Mobilities"), "exchanges:mobility-list", order=30)
+        register(section, _("Agreements"), "exchanges:agreement-list", order=31)
+        register(section, _("Partner institutions"), "exchanges:partner-list", order=32)
+        register(section, _("Hosted events"), "exchanges:event-list", order=33)
+        register(section, _("Student language tests"), "exchanges:languagetest-list", order=34)
+        register(section, _("Funding schemes"), "exchanges:fundingscheme-list", order=35,
+                 visible=access.sees_everything)

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,8 +21,11 @@ from intlportal.models import Record
 from staff.models import StaffMember
 
 EXPIRY_WARNING_DAYS = 90
+REPORT_DUE_DAYS = 30
 
-
+#: The activities that count as sending a teacher abroad (ASSESSMENT.md, ``teachers_abroad``).
+TEACHER_ABROAD_ACTIVITIES = ("visit", "lecture", "further_study", "short_term_training", "conference",
+                             "joint_research")
 
 
 def agreement_upload_to(instance, filename: str) -> str:
@@ -30,6 +34,33 @@ def agreement_upload_to(instance, filename: str) -> str:
 
 def report_upload_to(instance, filename: str) -> str:
     return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class PartnerQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Partners whose name (as written, English or Chinese) or web domain contains ``text``."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(name_en__icontains=text) | Q(name_zh__icontains=text)
+                           | Q(domains__icontains=text))
+
+    def likely_duplicates(self, *, names, domains):
+        """Partners with the same name (any spelling we hold, ignoring case) or a shared domain."""
+        condition = Q(pk__in=[])
+        for name in {n.strip() for n in names if n and n.strip()}:
+            condition |= Q(name__iexact=name) | Q(name_en__iexact=name) | Q(name_zh__iexact=name)
+        domain_hits = list({d.strip().lower() for d in domains if d and d.strip()})
+        if domain_hits:
+            # A JSON list cannot be searched element by element on every database; narrow
+            # with ``icontains`` and confirm exact membership in Python.
+            candidates = Q(pk__in=[])
+            for domain in domain_hits:
+                candidates |= Q(domains__icontains=domain)
+            exact = [p.pk for p in self.filter(candidates).only("pk", "domains")
+                     if {d.lower() for d in p.domains or []} & set(domain_hits)]
+            condition |= Q(pk__in=exact)
+        return self.filter(condition)
 
 
 class PartnerInstitution(Record):
@@ -49,7 +80,10 @@ class PartnerInstitution(Record):
     country = CountryField(_("country"), db_index=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.UNIVERSITY)
     website = models.URLField(_("website"), blank=True, max_length=300)
-    domains = models.JSONField(_("domains"), default=list, blank=True)
+    domains = models.JSONField(_("domains"), default=list, blank=True,
+                               help_text=_("Web domains of the institution, such as ox.ac.uk."))
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner institution")
@@ -64,6 +98,45 @@ class PartnerInstitution(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("exchanges:partner-detail", args=[self.pk])
+
+    @property
+    def domains_display(self) -> str:
+        return ", ".join(self.domains or [])
+
+    @property
+    def autocomplete_label(self) -> str:
+        """What the partner picker shows: every name we hold, then the country."""
+        names = [self.name]
+        for other in (self.name_zh, self.name_en):
+            if other and other not in names:
+                names.append(other)
+        return f"{' · '.join(names)} ({self.country.name})" if self.country else " · ".join(names)
+
+
+class AgreementQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("partner").prefetch_related("faculties")
+
+    def active(self):
+        return self.filter(status=Agreement.Status.ACTIVE)
+
+    def in_effect(self, on=None):
+        """Active and not expired on the day (today by default)."""
+        on = on or timezone.localdate()
+        return self.active().filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def expired(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(ends_on__lt=today)
+
+    def expiring_within(self, days: int = EXPIRY_WARNING_DAYS, today=None):
+        """Active agreements whose end date falls between today and ``days`` days from now."""
+        today = today or timezone.localdate()
+        return self.active().filter(ends_on__gte=today, ends_on__lte=today + timedelta(days=days))
+
+    def overlapping_year(self, year: int):
+        """Agreements whose [start, end] overlaps the calendar year (ASSESSMENT.md)."""
+        return self.filter(starts_on__year__lte=year).filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=year))
 
 
 class Agreement(Record):
@@ -82,6 +155,7 @@ class Agreement(Record):
 
     ACCESS_FACULTY = "faculties"
     ACCESS_FACULTY_MULTI = True
+    COORDINATOR_CREATES = False  # agreements are signed and kept by the office
 
     partner = models.ForeignKey(PartnerInstitution, verbose_name=_("partner"),
                                 on_delete=models.PROTECT, related_name="agreements")
@@ -97,6 +171,8 @@ class Agreement(Record):
                               default=Status.DRAFT, db_index=True)
     document = models.FileField(_("signed document (PDF)"), upload_to=agreement_upload_to,
                                 blank=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agreement")
@@ -124,6 +200,33 @@ class Agreement(Record):
         return (self.status == self.Status.ACTIVE and self.ends_on is not None
                 and today <= self.ends_on <= today + timedelta(days=EXPIRY_WARNING_DAYS))
 
+    @property
+    def validity(self) -> str:
+        """The status as the office reads it: expiry is derived from the end date."""
+        if self.status == self.Status.ACTIVE and self.is_expired:
+            return _("Expired")
+        if self.expires_soon:
+            return _("Active, expires within %(days)s days") % {"days": EXPIRY_WARNING_DAYS}
+        return self.get_status_display()
+
+    @property
+    def faculties_display(self) -> str:
+        names = [str(f) for f in self.faculties.all()]
+        return ", ".join(names) if names else _("University-wide")
+
+
+class FundingSchemeQuerySet(models.QuerySet):
+    def with_totals(self):
+        """Annotate ``committed`` (planned and approved mobilities) and ``spent`` (completed)."""
+        zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+        return self.annotate(
+            committed=Coalesce(Sum("mobilities__amount", filter=Q(mobilities__status__in=COMMITTED_STATES)), zero),
+            spent=Coalesce(Sum("mobilities__amount", filter=Q(mobilities__status="completed")), zero),
+        )
+
+
+COMMITTED_STATES = ("planned", "approved")
+
 
 class FundingScheme(Record):
     ACCESS_FACULTY = None
@@ -132,6 +235,8 @@ class FundingScheme(Record):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     budget = models.DecimalField(_("budget (yuan)"), max_digits=14, decimal_places=2,
                                  validators=[MinValueValidator(0)])
+
+    objects = FundingSchemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funding scheme")
@@ -143,6 +248,59 @@ class FundingScheme(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("exchanges:fundingscheme-detail", args=[self.pk])
+
+    def totals(self, *, excluding=None) -> tuple:
+        """(committed, spent) from the database, leaving out one mobility (the one being saved)."""
+        rows = self.mobilities.all()
+        if excluding is not None:
+            rows = rows.exclude(pk=excluding)
+        sums = rows.aggregate(
+            committed=Sum("amount", filter=Q(status__in=COMMITTED_STATES)),
+            spent=Sum("amount", filter=Q(status="completed")),
+        )
+        return (sums["committed"] or 0, sums["spent"] or 0)
+
+    @property
+    def remaining(self):
+        committed = getattr(self, "committed", None)
+        spent = getattr(self, "spent", None)
+        if committed is None or spent is None:
+            committed, spent = self.totals()
+        return self.budget - committed - spent
+
+
+class MobilityQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("faculty", "partner", "staff_member", "funding_scheme")
+
+    def outbound(self):
+        return self.filter(direction=Mobility.Direction.OUTBOUND)
+
+    def inbound(self):
+        return self.filter(direction=Mobility.Direction.INBOUND)
+
+    def teachers(self):
+        return self.filter(person_kind=Mobility.PersonKind.TEACHER)
+
+    def students(self):
+        return self.filter(person_kind=Mobility.PersonKind.STUDENT)
+
+    def completed(self):
+        return self.filter(status=Mobility.Status.COMPLETED)
+
+    def in_year(self, year: int):
+        """Mobilities starting in the calendar year (how the indicators count them)."""
+        return self.filter(starts_on__year=year)
+
+    def awaiting_approval(self):
+        return self.filter(status=Mobility.Status.PLANNED, submitted_at__isnull=False)
+
+    def report_overdue(self, days: int = REPORT_DUE_DAYS, today=None):
+        """Completed outbound teacher mobilities that ended more than ``days`` days ago and
+        still have no post-exchange report."""
+        today = today or timezone.localdate()
+        return (self.outbound().teachers().completed()
+                .filter(ends_on__lt=today - timedelta(days=days), report_submitted_at__isnull=True))
 
 
 class Mobility(Record):
@@ -207,6 +365,8 @@ class Mobility(Record):
     report_submitted_at = models.DateTimeField(_("report submitted at"), null=True, blank=True,
                                                editable=False)
 
+    objects = MobilityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("mobility")
         verbose_name_plural = _("mobilities")
@@ -232,7 +392,23 @@ class Mobility(Record):
         return reverse("exchanges:mobility-detail", args=[self.pk])
 
     def locked_for_coordinator(self) -> bool:
-        return self.status != self.Status.PLANNED
+        # Once submitted the record waits for the office; a return hands it back.
+        return self.status != self.Status.PLANNED or self.submitted_at is not None
+
+    @property
+    def is_awaiting_approval(self) -> bool:
+        return self.status == self.Status.PLANNED and self.submitted_at is not None
+
+    @property
+    def status_label(self) -> str:
+        if self.is_awaiting_approval:
+            return _("Awaiting approval")
+        return self.get_status_display()
+
+    @property
+    def report_is_overdue(self) -> bool:
+        return (self.takes_report and self.status == self.Status.COMPLETED and self.report_submitted_at is None
+                and self.ends_on < timezone.localdate() - timedelta(days=REPORT_DUE_DAYS))
 
     @property
     def takes_report(self) -> bool:
@@ -241,6 +417,14 @@ class Mobility(Record):
     @property
     def duration_days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
+
+
+class EventQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("faculty").prefetch_related("partners")
+
+    def in_year(self, year: int):
+        return self.filter(date__year=year)
 
 
 class Event(Record):
@@ -262,6 +446,8 @@ class Event(Record):
     participants_total = models.PositiveIntegerField(_("participants"), default=0)
     participants_foreign = models.PositiveIntegerField(_("foreign participants"), default=0)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -277,6 +463,15 @@ class Event(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("exchanges:event-detail", args=[self.pk])
+
+    @property
+    def partners_display(self) -> str:
+        return ", ".join(str(p) for p in self.partners.all())
+
+
+class StudentLanguageTestQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        return self.filter(date__year=year)
 
 
 class StudentLanguageTest(Record):
@@ -297,6 +492,8 @@ class StudentLanguageTest(Record):
     date = models.DateField(_("date"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2,
                                 validators=[MinValueValidator(0)])
+
+    objects = StudentLanguageTestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("student language test")

@@ -249,6 +249,93 @@ class ProgramTeacherTrainingFactory(factory.django.DjangoModelFactory):
 # (end of programs factories)
 
 # --- exchanges ---------------------------------------------------------------------------
+
+from exchanges.models import (  # noqa: E402
+    Agreement,
+    Event,
+    FundingScheme,
+    Mobility,
+    PartnerInstitution,
+    StudentLanguageTest,
+)
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerInstitution
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"University of Testland {n}")
+    country = "GB"
+    kind = PartnerInstitution.Kind.UNIVERSITY
+    domains = factory.Sequence(lambda n: [f"testland{n}.ac.uk"])
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+        skip_postgeneration_save = True
+
+    partner = factory.SubFactory(PartnerFactory)
+    kind = Agreement.Kind.STUDENT_EXCHANGE
+    title = factory.Sequence(lambda n: f"学生交流协议 {n}")
+    starts_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=365))
+    ends_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=3 * 365))
+    status = Agreement.Status.ACTIVE
+
+    @factory.post_generation
+    def faculties(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.faculties.set(extracted)
+
+
+class FundingSchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingScheme
+
+    name = factory.Sequence(lambda n: f"出国留学基金 {n}")
+    year = factory.LazyFunction(lambda: today().year)
+    budget = 100000
+
+
+class MobilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mobility
+
+    faculty = factory.SubFactory(FacultyFactory)
+    direction = Mobility.Direction.OUTBOUND
+    person_kind = Mobility.PersonKind.TEACHER
+    person_name = factory.Sequence(lambda n: f"教师{n}")
+    person_id = factory.Sequence(lambda n: f"T{n:05d}")
+    country = "GB"
+    activity = Mobility.Activity.VISIT
+    starts_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda m: m.starts_on + datetime.timedelta(days=14))
+    status = Mobility.Status.PLANNED
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    faculty = factory.SubFactory(FacultyFactory)
+    kind = Event.Kind.OVERSEAS_SCHOLAR_LECTURE
+    title = factory.Sequence(lambda n: f"海外学者讲座 {n}")
+    date = factory.LazyFunction(today)
+    participants_total = 80
+    participants_foreign = 5
+
+
+class StudentLanguageTestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudentLanguageTest
+
+    faculty = factory.SubFactory(FacultyFactory)
+    student_id = factory.Sequence(lambda n: f"2023{n:06d}")
+    test = StudentLanguageTest.Test.IELTS
+    date = factory.LazyFunction(today)
+    score = 6.5
+
 # (end of exchanges factories)
 
 # --- notifications -----------------------------------------------------------------------
