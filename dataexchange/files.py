@@ -145,6 +145,25 @@ def _csv_rows(data: bytes):
         raise FileRejected(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from exc
 
 
+def sniff(file, *, name: str) -> None:
+    """Check an upload before it is stored: its size, and that its content is what its name
+    says (an Excel workbook openpyxl opens, or UTF-8 text).  ``FileRejected`` otherwise."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise FileRejected(not_a_spreadsheet_message())
+    data = _read_bytes(file)
+    if not data.strip():
+        raise FileRejected(_("The file is empty."))
+    if suffix == ".xlsx":
+        for _row in _xlsx_rows(data):
+            break
+    else:
+        for _row in _csv_rows(data):
+            break
+    if hasattr(file, "seek"):
+        file.seek(0)
+
+
 def parse_file(file, *, name: str | None = None) -> Table:
     """Read ``file`` (a path, or an uploaded/open binary file) into a ``Table``.
 

@@ -356,6 +356,8 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
 def _write(kind: Kind, plan: _Plan, user) -> None:
     model = kind.model
     reason = "import"
+    # A command run without --user imports as the office but is credited to no one.
+    user = user if getattr(user, "pk", None) else None
     with transaction.atomic():
         if plan.new:
             bulk_create_with_history(plan.new, model, batch_size=BATCH, default_user=user,

@@ -1,0 +1,125 @@
+"""The import and export pages: the list of kinds, templates, upload, preview, progress and
+commit.  Who may do what is asked of ``dataexchange.registry`` (which asks
+``intlportal.access``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dataexchange import registry, services
+from dataexchange.files import is_required, template_response
+from dataexchange.forms import UploadForm
+from dataexchange.models import ImportJob
+
+FORMATS = {"csv", "xlsx"}
+PREVIEW_ERRORS = 500
+
+
+def _kind(name: str) -> registry.Kind:
+    try:
+        return registry.get(name)
+    except KeyError:
+        raise Http404 from None
+
+
+def _importable(request, name: str) -> registry.Kind:
+    kind = _kind(name)
+    if not registry.can_import(request.user, kind):
+        raise PermissionDenied
+    return kind
+
+
+def index(request):
+    """Every kind the user may export, and those they may import."""
+    rows = [
+        {"kind": kind, "can_import": registry.can_import(request.user, kind)}
+        for kind in registry.kinds() if registry.can_export(request.user, kind)
+    ]
+    if not rows:
+        raise PermissionDenied
+    return render(request, "dataexchange/index.html", {"rows": rows, "title": _("Import and export")})
+
+
+def export(request, kind: str, fmt: str):
+    found = _kind(kind)
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format."))
+    if not registry.can_export(request.user, found):
+        raise PermissionDenied
+    return registry.export_response(found.name, found.model._default_manager.all(), fmt=fmt, user=request.user)
+
+
+def template(request, kind: str, fmt: str):
+    found = _importable(request, kind)
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format."))
+    return template_response(found, fmt=fmt, user=request.user)
+
+
+def upload(request, kind: str):
+    """The import page: the template, the columns it takes, and the upload form."""
+    found = _importable(request, kind)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.import_job_start(user=request.user, kind=found, upload=form.cleaned_data["file"])
+        return redirect(job)
+    columns = [
+        {"name": column.name, "required": is_required(found, column), "accepts": column.converter.describe()}
+        for column in found.columns_for(request.user)
+    ]
+    return render(request, "dataexchange/import.html", {
+        "kind": found, "form": form, "columns": columns,
+        "title": _("Import %(kind)s") % {"kind": found.label},
+    })
+
+
+def _own_job(request, job_id) -> ImportJob:
+    # Another user's job is as invisible as a job that does not exist.
+    return get_object_or_404(ImportJob, pk=job_id, user=request.user)
+
+
+def job(request, job_id):
+    """Progress while a job runs; then the preview with every bad row, or the outcome."""
+    found = _own_job(request, job_id)
+    kind = _kind(found.kind)
+    result = found.result or {}
+    return render(request, "dataexchange/job.html", {
+        "job": found, "kind": kind, "result": result,
+        "errors": (result.get("errors") or [])[:PREVIEW_ERRORS],
+        "error_count": result.get("error_count", len(result.get("errors") or [])),
+        "title": _("Import %(kind)s") % {"kind": kind.label},
+    })
+
+
+def job_status(request, job_id):
+    """The small JSON the progress page polls."""
+    found = _own_job(request, job_id)
+    return JsonResponse({
+        "status": found.status, "status_label": found.get_status_display(), "done": found.done,
+        "total": found.total, "percent": found.percent, "running": found.running,
+    })
+
+
+@require_POST
+def job_commit(request, job_id):
+    found = _own_job(request, job_id)
+    _importable(request, found.kind)
+    if found.status != ImportJob.Status.CHECKED:
+        messages.error(request, _("This import cannot be committed any more. Upload the file again."))
+        return redirect(found)
+    services.import_job_commit(job=found)
+    return redirect(found)
+
+
+@require_POST
+def job_cancel(request, job_id):
+    found = _own_job(request, job_id)
+    kind = found.kind
+    services.import_job_cancel(job=found)
+    messages.info(request, _("The import was cancelled. Nothing was written."))
+    return redirect("dataexchange:import", kind)
