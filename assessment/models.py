@@ -1,0 +1,291 @@
+"""Indicators, targets, incentive pools and the stored assessment runs (shared/ASSESSMENT.md).
+
+The office edits ``Indicator`` (weights, growth rates, floors, the active set), ``Target``
+(targets it sets by hand) and ``IncentivePool``.  A run (``AssessmentRun``) copies every
+parameter it used into ``parameters`` and stores one ``IndicatorResult`` per (faculty,
+indicator) and one ``FacultyScore`` per faculty; dashboards and the API read runs and never
+recompute on a page view.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from faculties.models import YEAR_VALIDATORS, Faculty
+from intlportal.indicators import IndicatorCode
+from intlportal.models import Record
+
+DEFAULT_THRESHOLD = Decimal("60")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Indicator(Record):
+    """One of the rulebook's thirteen indicators, with the weight and target rule in force."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Count")
+        RATE = "rate", _("Rate (%)")
+        RATIO = "ratio", _("Ratio")
+        YES_NO = "yesno", _("Yes or no")
+
+    code = models.CharField(_("code"), max_length=40, unique=True, choices=IndicatorCode.choices,
+                            editable=False)
+    name_zh = models.CharField(_("Chinese name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, editable=False)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    growth_percent = models.DecimalField(
+        _("growth rate (%)"), max_digits=6, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(-100), MaxValueValidator(1000)],
+        help_text=_("A derived target is last year's value grown by this percentage."),
+    )
+    floor = models.DecimalField(
+        _("floor"), max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text=_("A derived target is never lower than this."),
+    )
+    is_active = models.BooleanField(_("active"), default=True,
+                                    help_text=_("Only active indicators are assessed."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, editable=False)
+
+    ACCESS_FACULTY = None
+    COORDINATOR_CREATES = False
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=0), name="indicator_weight_not_negative"),
+            models.CheckConstraint(condition=Q(floor__gte=0), name="indicator_floor_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "").startswith("zh"):
+            return self.name_zh or self.name_en
+        return self.name_en or self.name_zh
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:indicator-list")
+
+    @property
+    def is_yes_no(self) -> bool:
+        return self.kind == self.Kind.YES_NO
+
+    @property
+    def growth(self) -> Decimal:
+        """The growth rate as a fraction (10 % is 0.10), as the rulebook's formula uses it."""
+        return self.growth_percent / 100
+
+
+class Target(Record):
+    """A target the office set by hand for one faculty, year and indicator.
+
+    It wins over the derived target, and a value of 0 makes the indicator not applicable to
+    the faculty in that year.  Derived targets are not kept here: each run stores the target
+    it used, and where it came from, in its ``IndicatorResult``.
+    """
+
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
+                                related_name="assessment_targets")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
+                                  related_name="targets")
+    value = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)],
+        help_text=_("0 means the indicator does not apply to the faculty this year."),
+    )
+
+    COORDINATOR_CREATES = False
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["-year", "faculty__code", "indicator__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["faculty", "year", "indicator"], name="target_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_not_negative"),
+        ]
+        indexes = [models.Index(fields=["year", "faculty"])]
+
+    def __str__(self) -> str:
+        return f"{self.faculty} {self.year} {self.indicator}: {self.value}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:target-edit", args=[self.pk])
+
+
+class IncentivePool(Record):
+    """The year's incentive money and the score a faculty needs to share in it."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2,
+                                 validators=[MinValueValidator(0)])
+    threshold = models.DecimalField(
+        _("eligibility threshold"), max_digits=5, decimal_places=2, default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(0), MaxValueValidator(120)],
+        help_text=_("Faculties scoring at least this much share the pool."),
+    )
+
+    ACCESS_FACULTY = None
+    COORDINATOR_CREATES = False
+
+    class Meta:
+        verbose_name = _("incentive pool")
+        verbose_name_plural = _("incentive pools")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="incentive_pool_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:pool-edit", args=[self.pk])
+
+
+class AssessmentRunQuerySet(models.QuerySet):
+    def latest_per_year(self):
+        """The newest run of every year, newest year first."""
+        newest = self.filter(year=models.OuterRef("year")).order_by("-created_at", "-pk").values("pk")[:1]
+        return self.filter(pk=models.Subquery(newest)).order_by("-year")
+
+    def latest_for(self, year: int):
+        return self.filter(year=year).order_by("-created_at", "-pk").first()
+
+
+class AssessmentRun(models.Model):
+    """One computation of a year's assessment, with a copy of everything it used.
+
+    ``parameters`` holds the indicators (kind, weight, growth, floor) of the active set, the
+    office's targets, the incentive pool and its threshold, so the run can be repeated with
+    the same rules (``services.assessment_run(year=…, parameters=run.parameters)``).
+    ``summary`` holds the university-wide figures the leader dashboard shows (totals and
+    counts by country), computed with the run so that a page view never recomputes.
+    """
+
+    class Trigger(models.TextChoices):
+        OFFICE = "office", _("Started by the office")
+        COMMAND = "command", _("Command line")
+        DATA_CHANGE = "data_change", _("After a data change")
+        DEMO = "demo", _("Demo data")
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS, db_index=True)
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices,
+                               default=Trigger.COMMAND)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    summary = models.JSONField(_("university-wide figures"), default=dict)
+    # The run's JSON document (ASSESSMENT.md), built from the exact values when the run was
+    # computed, so the command, the API and the exports print the very same numbers.
+    document = models.JSONField(_("result document"), default=dict)
+
+    objects = AssessmentRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment run")
+        verbose_name_plural = _("assessment runs")
+        ordering = ["-year", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["year", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:dashboard") + f"?year={self.year}"
+
+
+class FacultyScore(models.Model):
+    run = models.ForeignKey(AssessmentRun, verbose_name=_("run"), on_delete=models.CASCADE,
+                            related_name="scores")
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
+                                related_name="assessment_scores")
+    faculty_code = models.CharField(_("faculty code"), max_length=20)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"))
+    incentive = models.DecimalField(_("incentive (yuan)"), max_digits=14, decimal_places=2)
+    flagged = models.BooleanField(_("flagged"), default=False,
+                                  help_text=_("No indicator applies to the faculty."))
+
+    ACCESS_FACULTY = "faculty"
+
+    class Meta:
+        verbose_name = _("faculty score")
+        verbose_name_plural = _("faculty scores")
+        ordering = ["run", "rank", "faculty_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "faculty"], name="faculty_score_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.faculty_code} {self.score}"
+
+
+class IndicatorResult(models.Model):
+    """One indicator of one faculty in a run.
+
+    ``numerator`` and ``denominator`` are what was counted (the denominator is the headcount
+    of a rate or ratio); ``value`` is their quotient, unrounded to ten decimals, and ``None``
+    when the indicator has no value (a rate without a headcount, a program teacher training
+    for a faculty without a running program).
+    """
+
+    class TargetOrigin(models.TextChoices):
+        OFFICE = "office", _("Set by the office")
+        YES_NO = "yesno", _("Yes-no indicator")
+        DERIVED = "derived", _("Last year's value plus growth")
+        FLOOR = "floor", _("Floor")
+
+    run = models.ForeignKey(AssessmentRun, verbose_name=_("run"), on_delete=models.CASCADE,
+                            related_name="results")
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
+                                related_name="assessment_results")
+    faculty_code = models.CharField(_("faculty code"), max_length=20)
+    indicator = models.CharField(_("indicator"), max_length=40, choices=IndicatorCode.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
+    numerator = models.DecimalField(_("numerator"), max_digits=14, decimal_places=2, null=True)
+    denominator = models.PositiveIntegerField(_("denominator"), null=True)
+    value = models.DecimalField(_("value"), max_digits=28, decimal_places=10, null=True)
+    previous_value = models.DecimalField(_("last year's value"), max_digits=28, decimal_places=10,
+                                         null=True)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    target_origin = models.CharField(_("target origin"), max_length=10, choices=TargetOrigin.choices)
+    achievement = models.DecimalField(_("achievement"), max_digits=18, decimal_places=10, null=True)
+    applicable = models.BooleanField(_("applicable"))
+
+    ACCESS_FACULTY = "faculty"
+
+    class Meta:
+        verbose_name = _("indicator result")
+        verbose_name_plural = _("indicator results")
+        ordering = ["run", "faculty_code", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "faculty", "indicator"], name="indicator_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.faculty_code} {self.indicator}: {self.value}"

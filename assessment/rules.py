@@ -1,0 +1,335 @@
+"""What each indicator counts, written once as queryset filters (shared/ASSESSMENT.md).
+
+A ``CountRule`` says which records an indicator counts for a faculty in a year: the record
+kind, the path to the record's faculty (the record's own faculty, or the staff member's for
+staff-linked records), the filter every counted record passes (``base``), the filter that
+ties it to year Y (``in_year``), and what is counted (``distinct``: a partner, a staff member,
+a person id, a (staff member, semester) pair, or the record itself).
+
+The same rule serves two readers, so they cannot disagree:
+
+* the run (``load_counts``) counts all faculties of two years at once in one grouped
+  aggregate query per rule, with one conditional ``COUNT(DISTINCT …)`` per year;
+* the "records behind this value" page (``counted_groups``) lists, for one faculty and
+  year, the very records that pass the same filters, grouped by what is counted, so the
+  number of groups equals the value's numerator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
+
+from intlportal.indicators import IndicatorCode as C
+
+TEACHER_ACTIVITIES = (
+    "visit", "lecture", "further_study", "short_term_training", "conference", "joint_research",
+)
+PROGRAM_RUNNING_STATUSES = ("approved", "enrolling")
+LONG_STAY_DAYS = 90
+
+
+def year_start(year: int) -> date:
+    return date(year, 1, 1)
+
+
+def year_end(year: int) -> date:
+    return date(year, 12, 31)
+
+
+def semesters_of(year: int) -> tuple[str, str]:
+    """Spring of Y (``{Y-1}-{Y}-2``) and autumn of Y (``{Y}-{Y+1}-1``)."""
+    return (f"{year - 1}-{year}-2", f"{year}-{year + 1}-1")
+
+
+def dated_in(field: str, year: int) -> Q:
+    return Q(**{f"{field}__gte": year_start(year), f"{field}__lte": year_end(year)})
+
+
+def active_in(year: int, prefix: str = "") -> Q:
+    """A staff member hired on or before 31 Dec Y and not left on or before 31 Dec Y.
+
+    A staff record without a hire date counts as hired: it was entered because the person
+    works here, and the missing date is a gap in the data, not a sign of a future hire.
+    """
+    end = year_end(year)
+    hired = Q(**{f"{prefix}hired_on__isnull": True}) | Q(**{f"{prefix}hired_on__lte": end})
+    not_left = Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": end})
+    return hired & not_left
+
+
+def _model(label: str) -> type[models.Model]:
+    from django.apps import apps
+
+    return apps.get_model(label)
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """How one indicator's numerator is counted. See the module docstring."""
+
+    code: str
+    model_label: str
+    faculty_path: str
+    base: Callable[[], Q]
+    in_year: Callable[[int], Q]
+    # What is counted: a field path (counted distinct) or a callable building an expression.
+    distinct: str | Callable[[], Any] = "pk"
+    # For the records page: what a counted item is (the record itself, or an object it
+    # points to) and which related rows to fetch with it.
+    group_path: str | None = None
+    select_related: tuple[str, ...] = ()
+    group_key: Callable[[Any], Any] | None = None
+    counted_label: Any = _("records")
+
+    @property
+    def model(self) -> type[models.Model]:
+        return _model(self.model_label)
+
+    def distinct_expression(self):
+        return self.distinct() if callable(self.distinct) else self.distinct
+
+    def records(self, *, faculty_id: int, year: int) -> models.QuerySet:
+        """The records this rule counts for one faculty in year Y."""
+        return (
+            self.model.objects.filter(self.base(), self.in_year(year), **{self.faculty_path: faculty_id})
+            .select_related(*self.select_related)
+        )
+
+    def key_of(self, record) -> Any:
+        if self.group_key is not None:
+            return self.group_key(record)
+        if self.group_path is None:
+            return record.pk
+        return getattr(record, f"{self.group_path}_id")
+
+    def group_object(self, record):
+        return record if self.group_path is None else getattr(record, self.group_path)
+
+
+def _long_outbound_stay(year: int) -> Exists:
+    """A completed outbound mobility of the staff member lasting at least 90 days
+    (end − start + 1) that ended on or before 31 Dec Y."""
+    Mobility = _model("exchanges.Mobility")
+    span = ExpressionWrapper(F("ends_on") - F("starts_on"), output_field=DurationField())
+    return Exists(
+        Mobility.objects.annotate(span=span).filter(
+            staff_member=OuterRef("pk"), direction="outbound", status="completed",
+            ends_on__lte=year_end(year), span__gte=timedelta(days=LONG_STAY_DAYS - 1),
+        )
+    )
+
+
+def _passed_language_assessment(year: int) -> Exists:
+    LanguageAssessment = _model("staff.LanguageAssessment")
+    return Exists(
+        LanguageAssessment.objects.filter(staff_member=OuterRef("pk"), result="pass", date__lte=year_end(year))
+    )
+
+
+def _staff_semester_pair():
+    from django.db.models import CharField
+
+    return Concat(Cast("staff_member_id", CharField()), Value("/"), "semester", output_field=CharField())
+
+
+RULES: dict[str, CountRule] = {
+    rule.code: rule
+    for rule in [
+        CountRule(
+            code=C.PLAN_APPROVED, model_label="faculties.InternationalizationPlan", faculty_path="faculty_id",
+            base=lambda: Q(status="approved"),
+            in_year=lambda y: Q(first_year__lte=y, last_year__gte=y),
+            counted_label=_("approved plans covering the year"),
+        ),
+        CountRule(
+            # One row per (agreement, faculty) it lists: university-wide agreements list no
+            # faculty, so they count for none.
+            code=C.PARTNERS, model_label="exchanges.Agreement_faculties", faculty_path="faculty_id",
+            base=lambda: Q(agreement__status="active"),
+            in_year=lambda y: Q(agreement__starts_on__lte=year_end(y))
+            & (Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gte=year_start(y))),
+            distinct="agreement__partner_id",
+            select_related=("agreement__partner",),
+            group_key=lambda row: row.agreement.partner_id,
+            counted_label=_("partner institutions"),
+        ),
+        CountRule(
+            # Teacher mobilities without a linked staff member cannot be counted: the rulebook
+            # counts distinct staff members, and a free-text person id is not one.
+            code=C.TEACHERS_ABROAD, model_label="exchanges.Mobility", faculty_path="faculty_id",
+            base=lambda: Q(direction="outbound", person_kind="teacher", status="completed",
+                           activity__in=TEACHER_ACTIVITIES, staff_member__isnull=False),
+            in_year=lambda y: dated_in("starts_on", y),
+            distinct="staff_member_id", group_path="staff_member", select_related=("staff_member",),
+            counted_label=_("staff members"),
+        ),
+        CountRule(
+            code=C.TEACHER_OVERSEAS_SHARE, model_label="staff.StaffMember", faculty_path="faculty_id",
+            base=lambda: Q(category="domestic"),
+            in_year=lambda y: active_in(y) & (Q(has_overseas_degree=True) | Q(_long_outbound_stay(y))),
+            counted_label=_("domestic teachers with overseas experience"),
+        ),
+        CountRule(
+            code=C.STUDENT_OVERSEAS_SHARE, model_label="exchanges.Mobility", faculty_path="faculty_id",
+            base=lambda: Q(direction="outbound", person_kind="student", status="completed"),
+            in_year=lambda y: dated_in("starts_on", y),
+            distinct="person_id", group_key=lambda m: m.person_id,
+            counted_label=_("students (distinct person ids)"),
+        ),
+        CountRule(
+            code=C.FOREIGN_TEACHER_SEMESTERS, model_label="staff.TeachingAssignment",
+            faculty_path="staff_member__faculty_id",
+            base=lambda: Q(staff_member__category__in=("foreign_teacher", "foreign_expert")),
+            in_year=lambda y: Q(semester__in=semesters_of(y)),
+            distinct=_staff_semester_pair, select_related=("staff_member",),
+            group_key=lambda a: (a.staff_member_id, a.semester),
+            counted_label=_("(foreign teacher, semester) pairs"),
+        ),
+        CountRule(
+            code=C.OVERSEAS_SCHOLAR_LECTURES, model_label="exchanges.Event", faculty_path="faculty_id",
+            base=lambda: Q(kind="overseas_scholar_lecture"),
+            in_year=lambda y: dated_in("date", y),
+            counted_label=_("lectures"),
+        ),
+        CountRule(
+            code=C.CONFERENCES_HOSTED, model_label="exchanges.Event", faculty_path="faculty_id",
+            base=lambda: Q(kind__in=("conference_hosted", "seminar_coorganized", "summer_school_hosted")),
+            in_year=lambda y: dated_in("date", y),
+            counted_label=_("events"),
+        ),
+        CountRule(
+            code=C.INTL_PUBLICATIONS_PER_TEACHER, model_label="staff.Publication",
+            faculty_path="staff_member__faculty_id",
+            base=lambda: Q(is_international=True),
+            in_year=lambda y: Q(year=y),
+            select_related=("staff_member",),
+            counted_label=_("international publications"),
+        ),
+        CountRule(
+            # A program's status is what it is now: the count does not depend on the year.
+            code=C.COOPERATIVE_PROGRAMS, model_label="programs.CooperativeProgram", faculty_path="faculty_id",
+            base=lambda: Q(status__in=PROGRAM_RUNNING_STATUSES),
+            in_year=lambda y: Q(),
+            counted_label=_("approved or enrolling programs"),
+        ),
+        CountRule(
+            code=C.PROGRAM_TEACHER_TRAINING, model_label="programs.ProgramTeacherTraining",
+            faculty_path="program__faculty_id",
+            base=lambda: Q(),
+            in_year=lambda y: Q(year=y),
+            select_related=("program",),
+            counted_label=_("trainings"),
+        ),
+        CountRule(
+            code=C.TEACHER_LANGUAGE_PASS_SHARE, model_label="staff.StaffMember", faculty_path="faculty_id",
+            base=lambda: Q(category="domestic"),
+            in_year=lambda y: active_in(y) & Q(_passed_language_assessment(y)),
+            counted_label=_("domestic teachers who passed"),
+        ),
+        CountRule(
+            # Computed from the faculty row itself; the rule serves the records page.
+            code=C.FOREIGN_SITE_UPDATED, model_label="faculties.Faculty", faculty_path="pk",
+            base=lambda: ~Q(foreign_site_url=""),
+            in_year=lambda y: dated_in("foreign_site_updated_on", y),
+            counted_label=_("faculty websites updated in the year"),
+        ),
+    ]
+}
+
+# Denominators: which headcount of FacultyYear a rate or ratio divides by.
+DENOMINATORS = {
+    C.TEACHER_OVERSEAS_SHARE: "teachers",
+    C.STUDENT_OVERSEAS_SHARE: "students",
+    C.INTL_PUBLICATIONS_PER_TEACHER: "teachers",
+    C.TEACHER_LANGUAGE_PASS_SHARE: "teachers",
+}
+
+
+def load_counts(rule: CountRule, *, faculty_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, int], int]:
+    """{(year, faculty id): numerator} for every faculty and year, in one grouped query."""
+    years = list(years)
+    faculty_ids = list(faculty_ids)
+    in_any_year = Q()
+    for year in years:
+        in_any_year |= rule.in_year(year)
+    expression = rule.distinct_expression()
+    counts = {f"n{year}": Count(expression, filter=rule.in_year(year), distinct=True) for year in years}
+    rows = (
+        rule.model.objects.filter(rule.base(), in_any_year, **{f"{rule.faculty_path}__in": faculty_ids})
+        .order_by()
+        .values(rule.faculty_path)
+        .annotate(**counts)
+    )
+    found = {(year, row[rule.faculty_path]): row[f"n{year}"] for row in rows for year in years}
+    return {(year, fid): found.get((year, fid), 0) for year in years for fid in faculty_ids}
+
+
+# --- the records page ------------------------------------------------------------------------
+
+
+@dataclass
+class CountedGroup:
+    """One counted item (a partner, a staff member, a pair…) and the records behind it."""
+
+    label: str
+    url: str | None
+    records: list[tuple[str, str | None]]
+
+
+def _url(obj) -> str | None:
+    try:
+        return obj.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        return None
+
+
+def _record_label(rule: CountRule, record) -> str:
+    if rule.code == C.PARTNERS:
+        return str(record.agreement)
+    if rule.code == C.FOREIGN_TEACHER_SEMESTERS:
+        return f"{record.semester} · {record.course}"
+    return str(record)
+
+
+def _record_object(rule: CountRule, record):
+    return record.agreement if rule.code == C.PARTNERS else record
+
+
+def _group_label(rule: CountRule, record) -> tuple[str, str | None]:
+    if rule.code == C.PARTNERS:
+        return str(record.agreement.partner), _url(record.agreement.partner)
+    if rule.code == C.STUDENT_OVERSEAS_SHARE:
+        return f"{record.person_name} ({record.person_id})", None
+    if rule.code == C.FOREIGN_TEACHER_SEMESTERS:
+        return f"{record.staff_member} · {record.semester}", _url(record.staff_member)
+    obj = rule.group_object(record)
+    return str(obj), _url(obj)
+
+
+def counted_groups(rule: CountRule, *, faculty_id: int, year: int) -> list[CountedGroup]:
+    """The counted items of one faculty's value in year Y, each with its records.
+
+    ``len(counted_groups(...))`` equals the numerator the run counted with ``load_counts``.
+    """
+    groups: dict[Any, CountedGroup] = {}
+    for record in rule.records(faculty_id=faculty_id, year=year).order_by("pk"):
+        key = rule.key_of(record)
+        if key not in groups:
+            label, url = _group_label(rule, record)
+            groups[key] = CountedGroup(label=label, url=url, records=[])
+        target = _record_object(rule, record)
+        if rule.group_path is not None or rule.group_key is not None:
+            groups[key].records.append((_record_label(rule, record), _url(target)))
+    return sorted(groups.values(), key=lambda g: g.label)
