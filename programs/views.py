@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -145,7 +145,7 @@ def program_transition(request, pk: int, action: str):
         messages.error(request, str(error))
     else:
         program.refresh_from_db()
-        messages.success(request, _t("The program is now “%(status)s”.") % {"status": program.get_status_display()})
+        messages.success(request, gettext("The program is now “%(status)s”.") % {"status": program.get_status_display()})
     return redirect(program)
 
 
