@@ -1,0 +1,106 @@
+"""The nightly reminders: once per item and threshold, to the right people."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+
+from faculties.models import InternationalizationPlan
+from notifications import reminders
+from notifications.models import Notification, ReminderLog
+from notifications.tasks import send_reminders
+from tests.factories import PlanFactory
+from tests.notifications import records
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds_for(user) -> list[str]:
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def test_an_agreement_is_reminded_at_90_and_again_at_30_days(faculty_a, office, coord_a, coord_b):
+    agreement = records.agreement(faculties=[faculty_a], ends_in=80)
+    assert reminders.send_due_reminders() == 1
+    assert kinds_for(office) == ["agreement_expiring"]
+    assert kinds_for(coord_a) == ["agreement_expiring"]
+    assert kinds_for(coord_b) == []
+    # The next night nothing new; 55 days later, the 30-day reminder.
+    assert reminders.send_due_reminders() == 0
+    later = records.today() + datetime.timedelta(days=55)
+    assert reminders.send_due_reminders(today=later) == 1
+    assert sorted(ReminderLog.objects.filter(object_id=agreement.pk).values_list("threshold", flat=True)) == [
+        "30", "90"]
+
+
+def test_running_the_job_twice_sends_nothing_new(faculty_a, office, coord_a, mailoutbox):
+    records.agreement(faculties=[faculty_a], ends_in=20)
+    records.contract(faculty_a, ends_in=60, permit_in=25)
+    records.mobility(faculty_a, ended_days_ago=45)
+    first = send_reminders()
+    notes, mails = Notification.objects.count(), len(mailoutbox)
+    assert first == 4
+    assert send_reminders() == 0
+    assert (Notification.objects.count(), len(mailoutbox)) == (notes, mails)
+
+
+def test_work_permits_are_reminded_to_the_office_only(faculty_a, office, coord_a):
+    records.contract(faculty_a, ends_in=300, permit_in=10)
+    reminders.send_due_reminders()
+    assert kinds_for(office) == ["permit_expiring"]
+    assert kinds_for(coord_a) == []
+
+
+def test_a_report_is_overdue_only_30_days_after_a_completed_outbound_exchange(faculty_a, office, coord_a):
+    records.mobility(faculty_a, ended_days_ago=31)
+    records.mobility(faculty_a, ended_days_ago=29)
+    records.mobility(faculty_a, ended_days_ago=60, report=True)
+    records.mobility(faculty_a, ended_days_ago=60, direction="inbound")
+    records.mobility(faculty_a, ended_days_ago=60, status="approved")
+    assert reminders.send_due_reminders() == 1
+    assert kinds_for(coord_a) == ["report_overdue"]
+
+
+def test_plans_still_in_draft_after_the_deadline_are_chased(faculty_a, office, coord_a):
+    year = records.today().year
+    late = PlanFactory(faculty=faculty_a, first_year=year, last_year=year + 2)
+    PlanFactory(faculty=faculty_a, first_year=year, last_year=year + 2, status=InternationalizationPlan.Status.APPROVED)
+    month, day = (int(p) for p in settings.PLAN_SUBMISSION_DEADLINE.split("-"))
+    deadline = datetime.date(year, month, day)
+    assert reminders.send_due_reminders(today=deadline) == 0
+    assert reminders.send_due_reminders(today=deadline + datetime.timedelta(days=1)) == 1
+    note = Notification.objects.get(recipient=coord_a)
+    assert note.object_id == late.pk and note.kind == "plan_deadline"
+
+
+def test_a_renewed_contract_is_reminded_again_for_its_new_end(faculty_a, office):
+    contract = records.contract(faculty_a, ends_in=20)
+    reminders.send_due_reminders()
+    contract.ends_on = records.days(25)
+    contract.save()
+    assert reminders.send_due_reminders() == 1
+
+
+def test_a_reminder_another_run_just_sent_is_skipped(faculty_a, office, monkeypatch):
+    """Two overlapping runs: the other run commits its log row after this run read the log; this
+    run's insert then hits the unique constraint, and it sends nothing."""
+    agreement = records.agreement(faculties=[faculty_a], ends_in=20)
+    real_office_users = reminders.office_users
+
+    def the_other_run_commits_first():
+        ReminderLog.objects.create(kind="agreement_expiring", content_type=ContentType.objects.get_for_model(agreement),
+                                   object_id=agreement.pk, threshold="30", due_on=agreement.ends_on)
+        return real_office_users()
+
+    monkeypatch.setattr(reminders, "office_users", the_other_run_commits_first)
+    assert reminders.send_due_reminders() == 0
+    assert ReminderLog.objects.filter(object_id=agreement.pk).count() == 1
+    assert not Notification.objects.exists()
+
+
+def test_the_nightly_job_is_on_the_beat_schedule():
+    entry = settings.CELERY_BEAT_SCHEDULE["nightly-reminders"]
+    assert entry["task"] == send_reminders.name
