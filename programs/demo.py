@@ -56,7 +56,10 @@ def _courses(program, curriculum, rng) -> list[ProgramCourse]:
     # The partner's teachers take the partner-taught core courses first, then non-core courses
     # (introduced ones first), which leaves the core-course counts as the curriculum says.
     non_core = sorted((c for c in courses if not c.is_core), key=lambda c: not c.is_introduced)
-    for course in partner_core_courses + non_core:
+    other_core = [c for c in courses if c.is_core and c not in partner_core_courses]
+    # Other core courses only if hours are still short: more partner-taught core courses
+    # never breaks a rule.
+    for course in partner_core_courses + non_core + other_core:
         if target <= 0:
             break
         course.partner_taught_hours = min(course.hours, target)

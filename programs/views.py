@@ -145,7 +145,8 @@ def program_transition(request, pk: int, action: str):
         messages.error(request, str(error))
     else:
         program.refresh_from_db()
-        messages.success(request, gettext("The program is now “%(status)s”.") % {"status": program.get_status_display()})
+        messages.success(request, gettext("The program is now “%(status)s”.")
+                         % {"status": program.get_status_display()})
     return redirect(program)
 
 

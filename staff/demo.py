@@ -64,16 +64,19 @@ def seed(ctx) -> None:
             continue
         size = 15 + (index * 11) % 26  # 15–40
         overseas_share = 0.1 + (index % 5) * 0.08
-        foreign_count = [3, 2, 1, 0, 2, 4, 1][index % 7]
+        # The demo coordinators' faculties (CS, FL) have foreign teachers; the rest vary.
+        foreign_count = {"FL": 5, "CS": 3}.get(code, [2, 1, 0, 2, 3, 1, 1][index % 7])
         members = []
         for number in range(1, size + 1):
+            hired_on = date(rng.randint(this_year - 25, this_year - 1), 9, 1)
+            leaves = number % 17 == 0 and hired_on.year < this_year - 1
             members.append(StaffMember(
                 faculty=faculty, staff_no=f"{code}{number:03d}", name=chinese_name(rng), nationality="CN",
                 category=StaffMember.Category.DOMESTIC,
                 title=rng.choice(["professor", "associate_professor", "associate_professor", "lecturer", "lecturer",
                                   "assistant"]),
-                hired_on=date(rng.randint(this_year - 25, this_year - 1), 9, 1),
-                left_on=date(this_year - 1, 7, 15) if number % 17 == 0 else None,
+                hired_on=hired_on,
+                left_on=date(this_year - 1, 7, 15) if leaves else None,
                 has_overseas_degree=rng.random() < overseas_share,
             ))
         if index % 4 == 1:
@@ -102,7 +105,7 @@ def seed(ctx) -> None:
             permit_expires = ends_on + timedelta(days=30)
             if position == 0 and index % 3 == 0:
                 ends_on = today + timedelta(days=45 + index)  # renewal due soon
-            if position == 0 and permits_next_month < 2 and code in ("FL", "CS", "EM"):
+            if position == 0 and permits_next_month < 2 and code in ("FL", "CS"):
                 permit_expires = today + timedelta(days=30 + permits_next_month * 5)
                 permits_next_month += 1
             contracts.append(ForeignTeacherContract(

@@ -126,6 +126,8 @@ class ContractList(RecordListView):
         Column("work_permit_expires_on", _("work permit expires on"), sort="work_permit_expires_on"),
     ]
     sort_default = "ends_on"
+    export_kind = "contracts"  # salary and work permit columns: the office's export alone
+    import_kind = "contracts"
     create_url_name = "staff:contract-create"
     empty_hint = _("No contracts match. Change the filters, or add the contract of a foreign teacher.")
 

@@ -1,0 +1,135 @@
+"""Staff kinds in the import/export registry: round trips, bad rows, and personal columns
+that only the office exports or imports."""
+
+import datetime
+
+import pytest
+
+from dataexchange import registry
+from dataexchange.files import export_to_path
+from staff.models import ForeignTeacherContract, Publication, StaffMember, TeachingAssignment
+from tests.dataexchange.helpers import assert_round_trip, csv_file
+from tests.factories import (
+    ContractFactory,
+    ForeignTeacherFactory,
+    LanguageAssessmentFactory,
+    PublicationFactory,
+    StaffMemberFactory,
+    TeachingAssignmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(header, *lines):
+    return csv_file("\n".join([header, *lines]) + "\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_staff_kind_imports_its_own_export_unchanged(office, faculty_a, tmp_path, fmt):
+    teacher = ForeignTeacherFactory(faculty=faculty_a, hired_on=datetime.date(2020, 9, 1))
+    StaffMemberFactory(faculty=faculty_a, has_overseas_degree=True, left_on=datetime.date(2024, 7, 1))
+    ContractFactory(staff_member=teacher)
+    TeachingAssignmentFactory(staff_member=teacher, context="cooperative_program")
+    LanguageAssessmentFactory(staff_member__faculty=faculty_a)
+    PublicationFactory(staff_member=teacher, doi="10.1000/abc")
+
+    for kind in ("staff", "contracts", "teaching_assignments", "language_assessments", "publications"):
+        assert_round_trip(kind, office, tmp_path, fmt)
+
+
+STAFF_HEADER = "staff_no,faculty,name,nationality,category,title,hired_on,left_on,has_overseas_degree"
+
+
+def test_staff_rows_take_codes_and_chinese_labels(office, faculty_a):
+    result = registry.import_rows("staff", rows(
+        STAFF_HEADER,
+        "A100,A,张伟,CN,domestic,professor,2010-09-01,,是",
+        "A101,A,Emily Carter,US,外籍教师,Lecturer,2022-09-01,,yes",
+    ), user=office, dry_run=False)
+
+    assert result.ok, [str(e) for e in result.errors]
+    assert StaffMember.objects.get(staff_no="A101").category == StaffMember.Category.FOREIGN_TEACHER
+    assert StaffMember.objects.get(staff_no="A100").has_overseas_degree
+
+
+def test_one_bad_staff_row_rejects_the_file_and_names_every_bad_row(office, faculty_a):
+    result = registry.import_rows("staff", rows(
+        STAFF_HEADER,
+        "A100,A,张伟,CN,domestic,professor,2010-09-01,,no",
+        "A101,Z,李娜,CN,domestic,lecturer,2012-09-01,,no",
+        "A102,A,王芳,XX,domestic,lecturer,2012-09-01,2011-01-01,no",
+    ), user=office, dry_run=False)
+
+    assert not result.ok
+    assert {(e.row, e.column) for e in result.errors} >= {(3, "faculty"), (4, "nationality"), (4, "left_on")}
+    assert not StaffMember.objects.exists()
+
+
+ASSIGNMENT_HEADER = "staff_no,semester,course,hours,context"
+
+
+def test_an_assignment_with_a_bad_semester_is_refused(office, faculty_a):
+    ForeignTeacherFactory(faculty=faculty_a, staff_no="F1")
+
+    result = registry.import_rows("teaching_assignments", rows(
+        ASSIGNMENT_HEADER,
+        "F1,2025-2026-1,Academic English,32,general",
+        "F1,2025-2027-1,Academic Writing,32,general",
+        "F9,2025-2026-2,Academic Writing,32,general",
+    ), user=office, dry_run=False)
+
+    assert {(e.row, e.column) for e in result.errors} == {(3, "semester"), (4, "staff_no")}
+    assert not TeachingAssignment.objects.exists()
+
+
+def test_a_coordinator_cannot_import_rows_of_another_faculty_staff(coord_a, faculty_a, faculty_b):
+    ForeignTeacherFactory(faculty=faculty_a, staff_no="FA1")
+    ForeignTeacherFactory(faculty=faculty_b, staff_no="FB1")
+
+    result = registry.import_rows("publications", rows(
+        "staff_no,year,title,journal,is_international,doi",
+        "FA1,2024,Paper A,Journal A,yes,",
+        "FB1,2024,Paper B,Journal B,no,",
+    ), user=coord_a, dry_run=False)
+
+    assert result.bad_rows == [3]
+    assert not Publication.objects.exists()
+
+
+def test_a_leader_export_of_contracts_has_no_salary_or_work_permit_column(leader, office, tmp_path):
+    ContractFactory(salary=18500, work_permit_no="WP-SECRET-1")
+    kind = registry.get("contracts")
+
+    export_to_path(kind, ForeignTeacherContract.objects.all(), tmp_path / "leader.csv", user=leader)
+    export_to_path(kind, ForeignTeacherContract.objects.all(), tmp_path / "office.csv", user=office)
+
+    leader_text = (tmp_path / "leader.csv").read_text(encoding="utf-8-sig")
+    office_text = (tmp_path / "office.csv").read_text(encoding="utf-8-sig")
+    assert "salary" not in leader_text and "WP-SECRET-1" not in leader_text and "18500" not in leader_text
+    assert "work_permit_no" in office_text and "WP-SECRET-1" in office_text
+
+
+@pytest.mark.parametrize("kind", ["staff", "teaching_assignments", "language_assessments", "publications"])
+def test_no_other_staff_export_carries_personal_data(kind, office, tmp_path):
+    contract = ContractFactory(work_permit_no="WP-SECRET-2")
+    TeachingAssignmentFactory(staff_member=contract.staff_member)
+    LanguageAssessmentFactory(staff_member=contract.staff_member)
+    PublicationFactory(staff_member=contract.staff_member)
+    registry_kind = registry.get(kind)
+
+    export_to_path(registry_kind, registry_kind.model.objects.all(), tmp_path / "out.csv", user=office)
+
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert "WP-SECRET-2" not in text and "salary" not in text
+
+
+def test_the_contract_list_exports_without_personal_columns_for_a_leader(leader_client):
+    ContractFactory(work_permit_no="WP-SECRET-3", salary=23456)
+
+    response = leader_client.get("/staff/contracts/", {"export": "csv"})
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else \
+        response.content.decode("utf-8-sig")
+    assert response.status_code == 200
+    assert "WP-SECRET-3" not in body and "23456" not in body and "staff_no" in body
