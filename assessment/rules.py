@@ -102,10 +102,8 @@ class CountRule:
 
     def records(self, *, faculty_id: int, year: int) -> models.QuerySet:
         """The records this rule counts for one faculty in year Y."""
-        return (
-            self.model.objects.filter(self.base(), self.in_year(year), **{self.faculty_path: faculty_id})
-            .select_related(*self.select_related)
-        )
+        records = self.model.objects.filter(self.base(), self.in_year(year), **{self.faculty_path: faculty_id})
+        return records.select_related(*self.select_related) if self.select_related else records
 
     def key_of(self, record) -> Any:
         if self.group_key is not None:

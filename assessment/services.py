@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 
 from assessment import scoring
 from assessment.models import AssessmentRun, FacultyScore, IncentivePool, Indicator, IndicatorResult, Target
-from assessment.rules import DENOMINATORS, RULES, dated_in, load_counts, year_end, year_start
+from assessment.rules import DENOMINATORS, RULES, TEACHER_ACTIVITIES, dated_in, load_counts, year_end, year_start
 from faculties.models import Faculty, FacultyYear
 from intlportal.indicators import IndicatorCode as C
 
@@ -177,9 +177,10 @@ SUMMED = (
 def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any]:
     """University-wide figures of year Y: totals, the average score, and counts by country.
 
-    Three queries whatever the data size: partners and their countries (an agreement of any
+    Four queries whatever the data size: partners and their countries (an agreement of any
     faculty or university-wide, active and overlapping Y), mobilities of Y by country and
-    direction, and the distinct outbound students of Y.
+    direction, the distinct outbound students of Y, and the teacher mobilities that name no
+    staff member.
     """
     from exchanges.models import Agreement, Mobility
 
@@ -213,9 +214,20 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
                                 status="completed").values("person_id").distinct().count()
     )
 
+    # Teacher mobilities that would count but name no staff member: shown on the scorecard
+    # so the office can link them.
+    unlinked = {
+        row["faculty__code"]: row["n"]
+        for row in Mobility.objects.filter(
+            dated_in("starts_on", year), faculty_id__in=ids, direction="outbound", person_kind="teacher",
+            status="completed", activity__in=TEACHER_ACTIVITIES, staff_member__isnull=True,
+        ).order_by().values("faculty__code").annotate(n=Count("pk"))
+    }
+
     scores = [o.score for o in computation.outcomes]
     pool = computation.parameters.get("pool")
     return {
+        "unlinked_teacher_mobilities": unlinked,
         "totals": totals,
         "average_score": str(scoring.round2(sum(scores, Decimal(0)) / len(scores))) if scores else None,
         "pool": pool,

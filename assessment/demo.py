@@ -1,0 +1,32 @@
+"""Demo incentive pools and assessment runs (part of ``seed_demo``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assessment.models import AssessmentRun, IncentivePool
+
+POOL_YEARS = 5
+
+
+def seed(ctx) -> None:
+    """An incentive pool for each recent year: 500,000 yuan growing by 50,000 a year, with
+    an odd number of fen so that the split shows how the left-over fen are handed out."""
+    for offset in range(POOL_YEARS):
+        year = ctx.this_year - offset
+        IncentivePool.objects.get_or_create(
+            year=year,
+            defaults={"amount": Decimal("500000.00") + Decimal(50000) * (POOL_YEARS - offset) + Decimal("0.07"),
+                      "threshold": Decimal("60")},
+        )
+    ctx.log(f"incentive pools: {ctx.this_year - POOL_YEARS + 1}–{ctx.this_year}")
+
+
+def after_seed(ctx) -> None:
+    """Assess the last few years once every app has seeded, so the dashboards are full."""
+    from assessment.services import assessment_run
+
+    years = range(ctx.this_year - POOL_YEARS + 1, ctx.this_year + 1)
+    for year in years:
+        assessment_run(year=year, trigger=AssessmentRun.Trigger.DEMO)
+    ctx.log(f"assessment runs: {', '.join(str(y) for y in years)}")

@@ -1,0 +1,316 @@
+"""The assessment's pages, endpoint and API: who sees what, and what they show."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessment.models import AssessmentRun, Indicator, IndicatorResult
+from assessment.services import assessment_run
+from intlportal.indicators import IndicatorCode
+from tests.assessment.factories import (
+    AgreementFactory,
+    EventFactory,
+    IncentivePoolFactory,
+    LanguageAssessmentFactory,
+    MobilityFactory,
+    ProgramFactory,
+    PublicationFactory,
+    StaffMemberFactory,
+    TeachingAssignmentFactory,
+    TrainingFactory,
+)
+from tests.factories import FacultyFactory, FacultyYearFactory, PlanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def busy_faculty(faculty, *, scale: int = 1) -> None:
+    """Records behind every indicator of a faculty in 2025."""
+    FacultyYearFactory(faculty=faculty, year=2025, teachers=50, students=900)
+    FacultyYearFactory(faculty=faculty, year=2024, teachers=48, students=880)
+    PlanFactory(faculty=faculty, first_year=2024, last_year=2026, status="approved")
+    for _ in range(scale):
+        AgreementFactory(faculties=[faculty])
+        teacher = StaffMemberFactory(faculty=faculty, has_overseas_degree=True)
+        MobilityFactory(faculty=faculty, staff_member=teacher)
+        MobilityFactory(faculty=faculty, staff_member=teacher, activity="conference")
+        MobilityFactory(faculty=faculty, person_kind="student", activity="semester_exchange", country="JP")
+        TeachingAssignmentFactory(staff_member__faculty=faculty, semester="2024-2025-2")
+        EventFactory(faculty=faculty, kind="overseas_scholar_lecture")
+        EventFactory(faculty=faculty, kind="conference_hosted")
+        PublicationFactory(staff_member=teacher)
+        LanguageAssessmentFactory(staff_member=teacher)
+    program = ProgramFactory(faculty=faculty)
+    TrainingFactory(program=program)
+
+
+@pytest.fixture
+def assessed(faculty_a, faculty_b):
+    IncentivePoolFactory(year=2025, amount=Decimal("100000.01"))
+    busy_faculty(faculty_a, scale=2)
+    busy_faculty(faculty_b)
+    assessment_run(year=2024)
+    return assessment_run(year=2025)
+
+
+# --- access ----------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse("assessment:dashboard"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_every_role_reads_the_dashboard_and_a_user_without_role_does_not(personas, assessed, client):
+    for name in ["office", "leader", "coord_a", "coord_b"]:
+        assert personas[name].get(reverse("assessment:dashboard")).status_code == 200, name
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get(reverse("assessment:dashboard")).status_code == 403
+
+
+def test_a_coordinator_cannot_see_another_facultys_scorecard_or_records(coord_b_client, assessed):
+    assert coord_b_client.get(reverse("assessment:scorecard", args=[2025, "A"])).status_code == 404
+    assert coord_b_client.get(reverse("assessment:records", args=[2025, "A", "partners"])).status_code == 404
+    assert coord_b_client.get(reverse("assessment:scorecard", args=[2025, "B"])).status_code == 200
+
+
+def test_a_coordinator_sees_the_ranking_but_links_only_to_their_own_scorecards(coord_b_client, assessed):
+    page = coord_b_client.get(reverse("assessment:dashboard")).content.decode()
+    assert reverse("assessment:scorecard", args=[2025, "B"]) in page
+    assert reverse("assessment:scorecard", args=[2025, "A"]) not in page
+    assert "甲学院" in page  # the other faculty is ranked, by name
+
+
+def test_leaders_read_but_cannot_run_the_assessment_or_change_indicators(leader_client, assessed):
+    runs = AssessmentRun.objects.count()
+    assert leader_client.post(reverse("assessment:run-start"), {"year": 2025}).status_code == 403
+    assert AssessmentRun.objects.count() == runs
+    indicator = Indicator.objects.get(code="partners")
+    assert leader_client.get(reverse("assessment:indicator-edit", args=[indicator.pk])).status_code == 403
+    assert leader_client.get(reverse("assessment:indicator-list")).status_code == 200
+    assert leader_client.get(reverse("assessment:run-list")).status_code == 403
+
+
+def test_the_office_runs_the_assessment_from_the_portal(office_client, office, assessed):
+    response = office_client.post(reverse("assessment:run-start"), {"year": 2025})
+    assert response.status_code == 302
+    run = AssessmentRun.objects.latest_for(2025)
+    assert (run.created_by, run.trigger) == (office, AssessmentRun.Trigger.OFFICE)
+    assert run.document == assessed.document
+
+
+def test_the_office_cannot_assess_a_year_that_has_not_begun(office_client, db):
+    response = office_client.post(reverse("assessment:run-start"), {"year": 2999})
+    assert response.status_code == 400
+    assert not AssessmentRun.objects.exists()
+
+
+def test_the_office_changes_a_weight_with_the_version_check(office_client, db):
+    indicator = Indicator.objects.get(code="partners")
+    response = office_client.post(reverse("assessment:indicator-edit", args=[indicator.pk]), {
+        "name_zh": indicator.name_zh, "name_en": indicator.name_en, "weight": "12.5",
+        "growth_percent": "8", "floor": "2", "is_active": "on", "version": indicator.version,
+    })
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.weight, indicator.growth_percent, indicator.floor) == (Decimal("12.5"), 8, 2)
+
+
+def test_the_office_sets_a_target_and_a_duplicate_is_refused_with_a_message(office_client, faculty_a):
+    url = reverse("assessment:target-create")
+    indicator = Indicator.objects.get(code="partners")
+    data = {"faculty": faculty_a.pk, "year": 2025, "indicator": indicator.pk, "value": "3"}
+    assert office_client.post(url, data).status_code == 302
+    response = office_client.post(url, data)
+    assert response.status_code == 200
+    assert "已" in response.content.decode() or "already" in response.content.decode()
+
+
+def test_a_coordinator_cannot_set_targets(coord_a_client, faculty_a):
+    assert coord_a_client.get(reverse("assessment:target-create")).status_code == 403
+
+
+# --- scorecard and the records behind each value ---------------------------------------------
+
+
+def test_every_value_links_to_records_whose_count_is_its_numerator(coord_a_client, assessed):
+    results = IndicatorResult.objects.filter(run=assessed, faculty_code="A")
+    assert results.count() == len(IndicatorCode)
+    for result in results:
+        response = coord_a_client.get(reverse("assessment:records", args=[2025, "A", result.indicator]))
+        assert response.status_code == 200
+        counted = re.search(r'id="counted">(\d+)<', response.content.decode()).group(1)
+        assert int(counted) == int(result.numerator), result.indicator
+        assert len(response.context["groups"]) == int(result.numerator), result.indicator
+    # The data behind faculty A counts twice what B has for the counted indicators.
+    assert results.get(indicator="partners").numerator == 2
+    assert results.get(indicator="teachers_abroad").numerator == 2
+
+
+def test_the_scorecard_shows_value_target_achievement_and_what_is_missing(coord_a_client, assessed):
+    response = coord_a_client.get(reverse("assessment:scorecard", args=[2025, "A"]))
+    rows = {row["result"].indicator: row for row in response.context["rows"]}
+    assert len(rows) == 13
+    conferences = rows["conferences_hosted"]
+    # Two hosted conferences in 2025, target grown from last year's 0: the floor of 1.
+    assert (conferences["value"], conferences["result"].target, conferences["missing"]) == (2, 1, None)
+    lectures = rows["overseas_scholar_lectures"]
+    assert (lectures["value"], lectures["result"].target, lectures["missing"]) == (2, 2, None)
+    assert rows["student_overseas_share"]["percent"] is True
+    page = response.content.decode()
+    assert reverse("assessment:records", args=[2025, "A", "partners"]) in page
+
+
+def test_the_scorecard_says_how_many_more_records_reach_a_target(office_client, faculty_a):
+    FacultyYearFactory(faculty=faculty_a, year=2025, teachers=40, students=800)
+    EventFactory(faculty=faculty_a, kind="overseas_scholar_lecture")  # 1 of a floor of 2
+    assessment_run(year=2025)
+    rows = {r["result"].indicator: r for r in office_client.get(
+        reverse("assessment:scorecard", args=[2025, "A"])).context["rows"]}
+    assert rows["overseas_scholar_lectures"]["missing"] == 1
+    # A 1 % target of 800 students needs 8 students abroad.
+    assert rows["student_overseas_share"]["missing"] == 8
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def _dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assessment:dashboard") + "?year=2025")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_runs_as_many_queries_for_a_large_university_as_for_a_small_one(leader_client, db):
+    for index in range(2):
+        busy_faculty(FacultyFactory(code=f"S{index}"))
+    assessment_run(year=2024)
+    assessment_run(year=2025)
+    small = _dashboard_queries(leader_client)
+    for index in range(25):
+        busy_faculty(FacultyFactory(code=f"L{index:02d}"), scale=2)
+    assessment_run(year=2023)
+    assessment_run(year=2024)
+    assessment_run(year=2025)
+    large = _dashboard_queries(leader_client)
+    # Session and user (2), the user's roles (1), the latest run of every year (1), the
+    # chosen run (1), faculty names (1), indicators (1), the run's results (1) and scores (1),
+    # and the navigation's role checks reuse the cached roles.
+    assert small == large
+    assert large <= 12
+
+
+def test_the_dashboard_shows_figures_against_last_year_the_map_and_the_ranking(leader_client, assessed):
+    response = leader_client.get(reverse("assessment:dashboard"))
+    assert response.context["year"] == 2025
+    figures = {str(f["label"]): f for f in response.context["figures"]}
+    conferences = next(f for label, f in figures.items() if "onference" in label or "会议" in label)
+    assert (conferences["value"], conferences["previous"], conferences["change"]) == (3, 0, 3)
+    page = response.content.decode()
+    # Six teacher visits to the US, three students to Japan: the US is darkest.
+    assert re.search(r'class="country step-5[^"]*" d="[^"]+" data-country="US"', page)
+    assert re.search(r'class="country step-3[^"]*" d="[^"]+" data-country="JP"', page)
+    assert re.search(r'class="country step-0 has-partner" d="[^"]+" data-country="GB"', page)
+    assert 'id="trend-data"' in page
+    assert [row["score"].faculty_code for row in response.context["ranking"]] == ["A", "B"] or \
+        [row["score"].faculty_code for row in response.context["ranking"]] == ["B", "A"]
+
+
+def test_the_dashboard_has_no_inline_script_or_style(leader_client, assessed):
+    page = leader_client.get(reverse("assessment:dashboard")).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page)
+    assert " style=" not in page
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_the_dashboard_without_any_run_invites_the_office_to_run_one(office_client, db):
+    response = office_client.get(reverse("assessment:dashboard"))
+    assert response.status_code == 200
+    assert reverse("assessment:run-list") in response.content.decode()
+
+
+def test_the_what_if_endpoint_reranks_without_saving(leader_client, assessed):
+    url = reverse("assessment:what-if", args=[2025])
+    stored = leader_client.get(url).json()
+    assert [(f["code"], f["score"], f["incentive"]) for f in stored["faculties"]] == [
+        (e["code"], e["score"], e["incentive"]) for e in assessed.document["faculties"]
+    ]
+    zero = {f"w_{code}": "0" for code in IndicatorCode.values}
+    zero["w_conferences_hosted"] = "10"
+    moved = leader_client.get(url, zero).json()
+    # Conferences alone: A hosted 2 against a floor of 1 (capped at 1.2), B hosted 1.
+    assert {f["code"]: f["score"] for f in moved["faculties"]} == {"A": 120.0, "B": 100.0}
+    assert sum(Decimal(f["incentive"]) for f in moved["faculties"]) == Decimal("100000.01")
+    assert AssessmentRun.objects.count() == 2
+
+
+def test_the_what_if_endpoint_refuses_a_negative_weight(leader_client, assessed):
+    response = leader_client.get(reverse("assessment:what-if", args=[2025]), {"w_partners": "-3"})
+    assert response.status_code == 400
+    assert "partners" in response.json()["errors"]
+
+
+def test_the_sensitivity_view_names_faculties_whose_rank_changes(leader_client, faculty_a, faculty_b):
+    Indicator.objects.exclude(code__in=["partners", "conferences_hosted"]).update(is_active=False)
+    AgreementFactory(faculties=[faculty_a], starts_on=D(2025, 1, 1))  # A: partners 1/1
+    EventFactory(faculty=faculty_b)  # B: conferences 1/1
+    EventFactory(faculty=faculty_b, kind="overseas_scholar_lecture")
+    Indicator.objects.filter(code="partners").update(weight=11)  # A leads by a hair
+    assessment_run(year=2025)
+    sensitivity = leader_client.get(reverse("assessment:dashboard")).context["sensitivity"]
+    by_move = {(item["indicator"].code, item["direction"]): item["changes"] for item in sensitivity}
+    assert [(code, before, after) for _f, code, before, after in by_move[("partners", -1)]] == [
+        ("A", 1, 2), ("B", 2, 1),
+    ]
+    assert by_move[("partners", 1)] == []
+
+
+# --- exports, print, API ---------------------------------------------------------------------
+
+
+def test_the_excel_export_has_the_ranking_and_only_the_visible_scorecards(coord_b_client, assessed):
+    response = coord_b_client.get(reverse("assessment:export-xlsx", args=[2025]))
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    ranking, cards = book.worksheets
+    assert sorted(row[1] for row in ranking.iter_rows(min_row=2, values_only=True)) == ["A", "B"]
+    assert {row[0] for row in cards.iter_rows(min_row=2, values_only=True)} == {"B"}
+    assert cards.max_row == 1 + 13
+
+
+def test_the_print_page_lists_the_ranking(leader_client, assessed):
+    response = leader_client.get(reverse("assessment:print", args=[2025]))
+    assert response.status_code == 200
+    assert len(response.context["ranking"]) == 2
+
+
+def test_the_api_serves_the_runs_document_to_the_office_and_leaders(leader_client, assessed):
+    response = leader_client.get("/api/v1/assessment/2025/")
+    assert response.status_code == 200
+    assert response.json() == assessed.document
+
+
+def test_the_api_gives_a_coordinator_the_ranking_and_their_own_details_only(coord_b_client, assessed):
+    document = coord_b_client.get("/api/v1/assessment/2025/").json()
+    entries = {entry["code"]: entry for entry in document["faculties"]}
+    assert set(entries) == {"A", "B"}
+    assert "indicators" not in entries["A"]
+    assert entries["A"]["score"] == next(e for e in assessed.document["faculties"] if e["code"] == "A")["score"]
+    assert len(entries["B"]["indicators"]) == 13
+
+
+def test_the_api_answers_404_for_a_year_without_a_run_and_refuses_strangers(leader_client, client, assessed):
+    assert leader_client.get("/api/v1/assessment/2019/").status_code == 404
+    assert client.get("/api/v1/assessment/2025/").status_code in {401, 403}
