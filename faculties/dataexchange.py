@@ -1,8 +1,8 @@
 """The faculties' record kinds in the import/export registry (see ``dataexchange.registry``)."""
 
-from dataexchange.columns import Column, Date, ForeignKey, Integer, Text
-from dataexchange.registry import Kind, register
-from faculties.models import Faculty, FacultyYear
+from dataexchange.columns import Choice, Column, Date, ForeignKey, Integer, Text
+from dataexchange.registry import Kind, ordered, register
+from faculties.models import Faculty, FacultyYear, InternationalizationPlan
 
 register(Kind(
     name="faculties",
@@ -29,4 +29,22 @@ register(Kind(
     key=("faculty", "year"),
     faculty="faculty",
     year="year",
+))
+
+# Plans: the office imports them (faculty=None), because a row carries the workflow status and
+# only the office may set one; everyone exports what they may see.  An approved plan is
+# read-only, so a row that would change one is refused like any other edit.
+register(Kind(
+    name="plans",
+    model=InternationalizationPlan,
+    columns=[
+        Column("faculty", ForeignKey(Faculty, "code")),
+        Column("first_year", Integer(min_value=1990, max_value=2100)),
+        Column("last_year", Integer(min_value=1990, max_value=2100)),
+        Column("title", Text()),
+        Column("status", Choice(InternationalizationPlan.Status)),
+    ],
+    key=("faculty", "first_year", "title"),
+    checks=[ordered("first_year", "last_year")],
+    year="first_year",
 ))

@@ -48,7 +48,8 @@ def test_a_leader_never_gets_a_write_form(leader_client, plan):
 
 def test_another_faculty_coordinator_gets_404_everywhere(coord_b_client, plan):
     target = PlanTargetFactory(plan=plan)
-    for address in [url("plan-edit", plan.pk), url("plan-delete", plan.pk), url("plan-target-edit", plan.pk, target.pk)]:
+    addresses = [url("plan-edit", plan.pk), url("plan-delete", plan.pk), url("plan-target-edit", plan.pk, target.pk)]
+    for address in addresses:
         assert coord_b_client.get(address).status_code == 404
     assert coord_b_client.post(url("plan-submit", plan.pk)).status_code == 404
 
