@@ -507,6 +507,16 @@ class LanguageTestList(ExchangesListView):
     ]
     sort_default = "-date"
     create_url_name = "exchanges:languagetest-create"
+
+    # DESIGN.md's data-exchange table has no language-test kind yet: the export and import
+    # buttons appear once the data-exchange registry registers "language_tests".
+    @property
+    def export_kind(self):
+        from dataexchange import registry
+
+        return "language_tests" if any(k.name == "language_tests" for k in registry.kinds()) else None
+
+    import_kind = export_kind
     empty_hint = gettext_lazy("No language test matches these filters. Clear them, or record a student's "
                               "IELTS, TOEFL or other result.")
 
