@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from dataexchange.columns import CellError, Column, Country
+from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
 from dataexchange.files import FileRejected, Table, is_required, parse_file
 from dataexchange.registry import Kind, can_import
 from dataexchange.signals import records_imported
@@ -300,7 +300,10 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
     many = [column for column in columns if column.is_many]
     relations = {f.name for f in kind.model._meta.get_fields() if f.is_relation}
     not_imported = {f.name for f in kind.model._meta.concrete_fields} - {c.field for c in single}
-    exclude = relations | not_imported
+    # Choices, countries, dates and yes/no are fully checked by their converters; checking
+    # them again costs most of a large import (a country is looked up among 250 choices).
+    checked = {c.field for c in single if isinstance(c.converter, (Bool, Choice, Country, Date))}
+    exclude = relations | not_imported | checked
     field_to_column = {column.field: column.name for column in columns}
     for done, row in enumerate(rows, start=1):
         if done % PROGRESS_EVERY == 0:

@@ -34,6 +34,11 @@ def teacher_a(faculty_a):
 
 
 @pytest.fixture
+def mobility_refs(faculty_a, faculty_b, partner, scheme, teacher_a):
+    """The faculties, partner, scheme and staff member the mobility rows refer to."""
+
+
+@pytest.fixture
 def exchange_records(faculty_a, faculty_b, partner, scheme, teacher_a):
     """One record of each exchanges and faculties kind, some with formula-like text."""
     FacultyYearFactory(faculty=faculty_a, year=2025, teachers=120, students=3000)

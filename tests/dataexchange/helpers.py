@@ -17,6 +17,13 @@ MOBILITY_HEADER = ("faculty,direction,person_kind,person_name,person_id,staff_no
 GOOD_MOBILITY = "A,outbound,teacher,王老师,T1001,T1001,University of Edinburgh,GB,visit,2025-04-01,2025-04-10,planned,,"
 
 
+def with_cell_row(column: str, value: str, row: str = GOOD_MOBILITY) -> str:
+    """``row`` with the cell of ``column`` replaced by ``value``."""
+    cells = row.split(",")
+    cells[MOBILITY_HEADER.split(",").index(column)] = value
+    return ",".join(cells)
+
+
 def csv_file(text: str, name: str = "rows.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 

@@ -13,14 +13,16 @@ from dataexchange import registry
 from dataexchange.signals import records_imported
 from exchanges.models import Agreement, Mobility
 from faculties.models import FacultyYear
-from tests.dataexchange.helpers import GOOD_MOBILITY, MOBILITY_HEADER, csv_file, mobility_csv, xlsx_file
+from tests.dataexchange.helpers import (
+    GOOD_MOBILITY,
+    MOBILITY_HEADER,
+    csv_file,
+    mobility_csv,
+    with_cell_row,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mobility_refs(faculty_a, faculty_b, partner, scheme, teacher_a):
-    """The faculties, partner, scheme and staff member the mobility rows refer to."""
 
 
 def import_mobilities(user, *rows, header=MOBILITY_HEADER, dry_run=False):
@@ -33,10 +35,7 @@ def only_error(result):
     return result.errors[0]
 
 
-def with_cell(column: str, value: str, row: str = GOOD_MOBILITY) -> str:
-    cells = row.split(",")
-    cells[MOBILITY_HEADER.split(",").index(column)] = value
-    return ",".join(cells)
+with_cell = with_cell_row
 
 
 # --- good rows ---------------------------------------------------------------------------
