@@ -50,17 +50,23 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, scale: str, seed: int, **options):
         ctx = DemoContext(rng=random.Random(seed), this_year=timezone.localdate().year, scale=scale,
                           stdout=self.stdout)
+        if scale == "large":
+            # The benchmark data set replaces the apps' demo records (intlportal.largedata).
+            from intlportal.largedata import seed_large
+
+            self.stdout.write("Seeding the large university (benchmark data set)…")
+            seed_large(ctx)
+            self.create_users(ctx, password)
+            self.stdout.write(self.style.SUCCESS(
+                f"Done. Sign in as office, leader or coordinator with the password: {password}"))
+            return
         self.stdout.write("Seeding the demo university…")
         for app in APP_ORDER:
             module_name = f"{app}.demo"
             if importlib.util.find_spec(module_name) is None:
                 continue
-            module = importlib.import_module(module_name)
-            if scale == "large" and hasattr(module, "seed_large"):
-                module.seed_large(ctx)
-            else:
-                with transaction.atomic():
-                    module.seed(ctx)
+            with transaction.atomic():
+                importlib.import_module(module_name).seed(ctx)
             if app == "faculties":
                 self.create_users(ctx, password)
         for app in APP_ORDER:
