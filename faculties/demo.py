@@ -82,3 +82,10 @@ def seed(ctx) -> None:
             )
     ctx.faculties = {f.code: f for f in Faculty.objects.all()}
     ctx.log(f"faculties: {len(ctx.faculties)}")
+
+
+def after_seed(ctx) -> None:
+    """Plans in every state, once the users exist (they submit and approve them)."""
+    from faculties import plan_demo
+
+    plan_demo.seed(ctx)
