@@ -32,19 +32,23 @@ def _fresh_cache():
 def test_many_saves_in_one_transaction_schedule_one_recompute(django_capture_on_commit_callbacks):
     faculty = FacultyFactory(code="A")
     forget_pending()
-    with mock.patch.object(tasks.recompute_assessments, "apply_async") as enqueue:
-        with django_capture_on_commit_callbacks(execute=True):
-            EventFactory.create_batch(50, faculty=faculty)
+    with (
+        mock.patch.object(tasks.recompute_assessments, "apply_async") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        EventFactory.create_batch(50, faculty=faculty)
     enqueue.assert_called_once_with(countdown=tasks.recompute_delay())
 
 
 def test_an_import_schedules_one_recompute_of_the_years_it_touched(django_capture_on_commit_callbacks):
     from dataexchange.signals import records_imported
 
-    with mock.patch.object(tasks.recompute_assessments, "apply_async") as enqueue:
-        with django_capture_on_commit_callbacks(execute=True):
-            records_imported.send(sender=AssessmentRun, kind="events", years={2024}, user=None)
-            records_imported.send(sender=AssessmentRun, kind="events", years={2025}, user=None)
+    with (
+        mock.patch.object(tasks.recompute_assessments, "apply_async") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        records_imported.send(sender=AssessmentRun, kind="events", years={2024}, user=None)
+        records_imported.send(sender=AssessmentRun, kind="events", years={2025}, user=None)
     enqueue.assert_called_once()
     assert cache.get(tasks.YEARS_KEY) == {2024, 2025, 2026}
 
