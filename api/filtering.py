@@ -2,28 +2,114 @@
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_filters import filters as django_filters
+from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 
 from intlportal import access
 
+# Bounds of the integer a date-part lookup accepts (``date__year=2025``).
+DATE_PART_BOUNDS = {"year": (1, 9999), "iso_year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+BOOLEAN_VALUES = ("true", "false")
+
+
+def _model_field(model, path: str):
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model or model
+    return field
+
+
+def integer_bounds(model_filter, model) -> tuple[int | None, int | None] | None:
+    """``(minimum, maximum)`` when the filter takes a whole number, else None.
+
+    The schema (``ScopedFilterExtension``) and the validation (``ScopedFilterBackend``) both
+    ask this, so what the schema promises is what the server accepts.
+    """
+    if isinstance(model_filter, django_filters.ModelChoiceFilter):
+        return (None, None)
+    if not isinstance(model_filter, django_filters.NumberFilter) or model_filter.method:
+        return None
+    if model_filter.lookup_expr in DATE_PART_BOUNDS:
+        return DATE_PART_BOUNDS[model_filter.lookup_expr]
+    if isinstance(_model_field(model, model_filter.field_name), models.IntegerField | models.AutoField):
+        return (None, None)
+    return None
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id.  An id the caller may not see (or that does not exist) matches nothing,
+    exactly like an id of a record that has no rows here: no answer tells the two apart."""
+
+    field_class = forms.IntegerField
+
 
 class ScopedFilterBackend(DjangoFilterBackend):
-    """django-filter, with every record choice (faculty, staff member, program …) narrowed
-    to what the caller may see, so a filter value cannot probe for another faculty's ids."""
+    """django-filter with the pages' FilterSets, made strict and safe for an API:
+
+    * a record choice (faculty, staff member, program …) is compared by id against the
+      already scoped rows, so another faculty's id finds nothing and reveals nothing;
+    * numbers that are whole in the schema must be whole (and date parts within range);
+    * booleans are ``true`` or ``false``; typed parameters may not be empty.
+    """
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None:
-            for model_filter in filterset.filters.values():
-                if isinstance(model_filter, django_filters.QuerySetRequestMixin):
-                    choices = model_filter.get_queryset(request)
-                    model_filter.queryset = access.scope_for(request.user, choices)
+        if filterset is None:
+            return None
+        model = queryset.model
+        errors = {}
+        for name, model_filter in list(filterset.filters.items()):
+            bounds = integer_bounds(model_filter, model)
+            if isinstance(model_filter, django_filters.ModelChoiceFilter) and not model_filter.method:
+                model_filter = filterset.filters[name] = IdFilter(
+                    field_name=model_filter.field_name, label=model_filter.label, distinct=model_filter.distinct)
+                model_filter.model, model_filter.parent = model, filterset
+            elif isinstance(model_filter, QuerySetRequestMixin):
+                # A record choice with its own filter method receives the record: choose it
+                # among those the caller may see.
+                model_filter.queryset = access.scope_for(request.user, model_filter.get_queryset(request))
+            elif bounds is not None:
+                model_filter.field_class = forms.IntegerField
+                model_filter.extra.update(min_value=bounds[0], max_value=bounds[1])
+            for value in request.query_params.getlist(name):
+                if isinstance(model_filter, django_filters.BooleanFilter) and value not in BOOLEAN_VALUES:
+                    errors[name] = [_("Give true or false.")]
+                elif value == "" and not isinstance(model_filter, django_filters.CharFilter):
+                    errors[name] = [_("Give a value, or leave the parameter out.")]
+        if errors:
+            raise ValidationError(errors)
         return filterset
+
+
+class ScopedFilterExtension(DjangoFilterExtension):
+    """The schema of ``ScopedFilterBackend``'s parameters: whole numbers are integers."""
+
+    target_class = "api.filtering.ScopedFilterBackend"
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        bounds = integer_bounds(filter_field, model)
+        if bounds is not None:
+            for parameter in parameters:
+                schema = {"type": "integer"}
+                if bounds[0] is not None:
+                    schema.update(minimum=bounds[0], maximum=bounds[1])
+                parameter["schema"] = schema
+        return parameters
 
 
 class StableOrderingFilter(OrderingFilter):

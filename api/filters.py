@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution, StudentLanguageTest
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
+from intlportal import access
 from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
+from staff import filters as staff_filters
 
 
 def faculty_filter(field_name: str = "faculty"):
@@ -117,3 +119,18 @@ class ProgramTrainingFilter(FacultyScopedFilterSet):
     class Meta:
         model = ProgramTeacherTraining
         fields = ["faculty", "program", "year"]
+
+
+class ContractFilter(staff_filters.ContractFilter):
+    """The contracts page's filters, with one schema for every caller: ``expiring=work_permit``
+    is offered to all, and for anyone but the office (work-permit dates are personal) it
+    matches no contract instead of being refused as an unknown choice."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["expiring"].extra["choices"] = self.EXPIRING_CHOICES
+
+    def filter_expiring(self, queryset, name, value):
+        if value == "work_permit" and not access.can_see_personal_data(self.request.user):
+            return queryset.none()
+        return super().filter_expiring(queryset, name, value)

@@ -1,7 +1,7 @@
 """The read-only REST API under /api/v1/, its schema and documentation, and the office's
 token pages."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from api import token_views, views
 from assessment.api import AssessmentDocumentView
@@ -39,4 +39,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
     path("assessment/<int:year>/", AssessmentDocumentView.as_view(), name="assessment-document"),
     path("", include(router.urls)),
+    # Keep last: any other address under /api/v1/ (a malformed id such as 0.5) answers a JSON
+    # 404 like the endpoints do, not the portal's HTML page.
+    re_path(r"^.*$", views.not_found),
 ]

@@ -8,6 +8,8 @@ drops personal fields for everyone but the office.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.utils.translation import gettext
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
 
@@ -34,7 +36,8 @@ from staff.models import (
 
 class ApiViewMixin:
     """DRF authenticates API requests and answers 401/403 itself; Django's
-    LoginRequiredMiddleware must not turn them into a redirect to the login page."""
+    LoginRequiredMiddleware must not turn them into a redirect to the login page.  (DRF
+    already marks its views so; saying it here keeps that true whatever DRF does.)"""
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -179,7 +182,7 @@ class ContractViewSet(RecordViewSet):
 
     queryset = ForeignTeacherContract.objects.all()
     serializer_class = serializers.ContractSerializer
-    filterset_class = staff_filters.ContractFilter
+    filterset_class = api_filters.ContractFilter
     ordering_fields = ["starts_on", "ends_on", "category", "status"]
 
 
@@ -258,6 +261,11 @@ class ProgramTrainingViewSet(RecordViewSet):
     ordering_fields = ["date", "year", "title", "participants"]
 
 
+@login_not_required
+def not_found(request):
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
+
+
 # --- schema and documentation ------------------------------------------------------------
 
 
@@ -275,6 +283,14 @@ class DocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
     url_name = "api:schema"
     title = "intlportal API"
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        # DRF exempts its views from LoginRequiredMiddleware; this one is a browser page, so
+        # an anonymous visitor goes to the login page like on every other page.
+        view.login_required = True
+        return view
 
 
 class ApiRootView(ApiViewMixin, routers.APIRootView):

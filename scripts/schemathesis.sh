@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Schemathesis against the REST API, run by .ci/run: a throwaway SQLite database holding the
+# demo university, a live server on a free loopback port, and an API token for the office (it
+# sees everything, personal fields included) and then for a coordinator (scoped lists, no
+# personal fields).  Every check runs; any server error or response that breaks the published
+# schema fails the script.
+#   MAX_EXAMPLES (default 20) bounds the test cases per operation; extra arguments go to
+#   `schemathesis run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+ST=.venv/bin/schemathesis
+if [ ! -x "$ST" ]; then
+  echo "--> installing the pinned test tools (requirements-dev.txt)"
+  .venv/bin/pip install --quiet -r requirements-dev.txt
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DATABASE_URL="sqlite:///$work/api.sqlite3"
+export MEDIA_ROOT="$work/media"
+export INTLPORTAL_MODE=development
+export CELERY_BROKER_URL="" REDIS_URL=""
+
+echo "--> a throwaway database with the demo university"
+"$PY" manage.py migrate --verbosity 0
+"$PY" manage.py seed_demo >/dev/null
+office_key=$("$PY" manage.py api_issue_token --user office --name schemathesis-office)
+coordinator_key=$("$PY" manage.py api_issue_token --user coordinator --name schemathesis-coordinator)
+
+port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+echo "--> server on 127.0.0.1:$port"
+"$PY" manage.py runserver --noreload --skip-checks "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 60); do
+  if "$PY" -c "import urllib.request, sys; urllib.request.urlopen('http://127.0.0.1:$port/accounts/login/', timeout=2)" 2>/dev/null; then
+    break
+  fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log"; exit 1; fi
+  sleep 1
+done
+
+status=0
+for who in office coordinator; do
+  key_var="${who}_key"
+  examples=${MAX_EXAMPLES:-20}
+  # The coordinator pass checks the other shape of the responses (scoped, without personal
+  # fields); fewer examples suffice.
+  [ "$who" = coordinator ] && examples=$(( (examples + 3) / 4 ))
+  echo "--> schemathesis as $who ($examples examples per operation)"
+  "$ST" run "http://127.0.0.1:$port/api/v1/schema/" \
+    --header "Authorization: Token ${!key_var}" \
+    --checks all \
+    --max-examples "$examples" \
+    --generation-database none \
+    --seed "${SCHEMATHESIS_SEED:-2025}" \
+    --no-color \
+    "$@" || status=$?
+done
+
+if [ "$status" -ne 0 ]; then
+  echo "--> schemathesis found problems; the server's log:" >&2
+  tail -n 80 "$work/server.log" >&2
+fi
+exit "$status"
