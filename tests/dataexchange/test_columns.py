@@ -29,6 +29,9 @@ def test_yes_no_column_refuses_maybe():
         Bool().parse("maybe")
 
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 def _label(english: str, chinese: str):
     """A label that reads in the active language, as a translated ``TextChoices`` label does."""
     return lazy(lambda: chinese if (get_language() or "").startswith("zh") else english, str)()

@@ -9,7 +9,7 @@ from exchanges.models import Mobility
 from faculties.models import FacultyYear
 from tests.dataexchange.helpers import GOOD_MOBILITY, MOBILITY_HEADER, with_cell_row
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from dataexchange import registry
 from dataexchange.signals import records_imported
@@ -22,7 +23,7 @@ from tests.dataexchange.helpers import (
     xlsx_file,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def import_mobilities(user, *rows, header=MOBILITY_HEADER, dry_run=False):
@@ -160,6 +161,12 @@ def test_unknown_choice_is_refused(office, mobility_refs):
 def test_negative_amount_is_refused(office, mobility_refs):
     error = only_error(import_mobilities(office, with_cell("amount", "-500")))
     assert error.column == "amount"
+
+
+def test_reasons_are_given_in_chinese_by_default(office, mobility_refs):
+    with translation.override("zh-hans"):
+        error = only_error(import_mobilities(office, with_cell("country", "XX")))
+    assert error.message == "“XX”不是 ISO 3166 国家代码（两个字母，如 GB、JP、DE）。"
 
 
 def test_unknown_country_code_is_refused(office, mobility_refs):

@@ -120,7 +120,7 @@ def test_a_failed_check_cannot_be_committed(office_client, faculty_a):
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_at_upload(office_client):
     response = upload(office_client, "faculty_years", SimpleUploadedFile("rows.xlsx", b"%PDF-1.4 binary"))
-    assert response.status_code == 200 and "not a spreadsheet" in response.text
+    assert response.status_code == 200 and "该文件不是电子表格" in response.text
     assert not ImportJob.objects.exists()
 
 
@@ -128,7 +128,7 @@ def test_an_oversized_upload_is_refused_with_the_limit(office_client, settings):
     settings.DATAEXCHANGE_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     big = csv_file("faculty,year,teachers,students\n" + "A,2025,1,1\n" * 250_000)
     response = upload(office_client, "faculty_years", big)
-    assert "larger than 2 MB" in response.text
+    assert "文件超过 2 MB" in response.text
     assert not ImportJob.objects.exists()
 
 
