@@ -115,6 +115,14 @@ def accessibility_report(screenshots_dir):
     (screenshots_dir / "axe-report.json").write_text(json.dumps(pages, ensure_ascii=False, indent=2))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.journey_failed = report.failed
+    return report
+
+
 @pytest.fixture
 def journey(request, portal, chromium, screenshots_dir, accessibility_report):
     name = re.sub(r"^test_", "", request.node.name)
@@ -126,6 +134,8 @@ def journey(request, portal, chromium, screenshots_dir, accessibility_report):
                    report=accessibility_report)
     try:
         yield walk
+        if getattr(request.node, "journey_failed", False):
+            walk.page.screenshot(path=str(walk.screenshots / "failure.png"), full_page=True)
         walk.assert_no_page_errors()
     finally:
         context.close()

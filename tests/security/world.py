@@ -1,0 +1,224 @@
+"""The records the permission matrix asks about, each of faculty A, made on first use.
+
+Only what a URL needs is created, so a test of one URL builds one or two records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from tests import factories
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class World:
+    def __init__(self, *, faculty_a, faculty_b, office, leader, own, other):
+        self.faculty_a = faculty_a
+        self.faculty_b = faculty_b
+        self.office = office
+        self.leader = leader
+        self.own = own
+        self.other = other
+
+    # --- faculties ------------------------------------------------------------------------------
+    @cached_property
+    def discipline(self):
+        return factories.DisciplineFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def faculty_year(self):
+        return factories.FacultyYearFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def leading_group_member(self):
+        return factories.LeadingGroupMemberFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def membership(self):
+        from faculties.models import CoordinatorMembership
+
+        return CoordinatorMembership.objects.get(user=self.own, faculty=self.faculty_a)
+
+    @cached_property
+    def plan(self):
+        return factories.PlanFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def submitted_plan(self):
+        from faculties.models import InternationalizationPlan
+
+        return factories.PlanFactory(faculty=self.faculty_a, first_year=2027, last_year=2029,
+                                     status=InternationalizationPlan.Status.SUBMITTED)
+
+    @cached_property
+    def plan_target(self):
+        return factories.PlanTargetFactory(plan=self.plan)
+
+    @cached_property
+    def plan_attachment(self):
+        from faculties.models import PlanAttachment
+
+        attachment = PlanAttachment(plan=self.plan, title="Plan annex")
+        attachment.file.save("annex.pdf", ContentFile(PDF_BYTES), save=False)
+        attachment.save()
+        return attachment
+
+    # --- staff ---------------------------------------------------------------------------------
+    @cached_property
+    def staff_member(self):
+        return factories.StaffMemberFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def foreign_teacher(self):
+        return factories.ForeignTeacherFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def contract(self):
+        return factories.ContractFactory(staff_member=self.foreign_teacher)
+
+    @cached_property
+    def teaching_assignment(self):
+        return factories.TeachingAssignmentFactory(staff_member=self.foreign_teacher)
+
+    @cached_property
+    def evaluation(self):
+        return factories.TeachingEvaluationFactory(staff_member=self.foreign_teacher)
+
+    @cached_property
+    def language_assessment(self):
+        return factories.LanguageAssessmentFactory(staff_member=self.staff_member)
+
+    @cached_property
+    def publication(self):
+        return factories.PublicationFactory(staff_member=self.staff_member)
+
+    # --- exchanges ------------------------------------------------------------------------------
+    @cached_property
+    def partner(self):
+        return factories.PartnerFactory()
+
+    @cached_property
+    def agreement(self):
+        return factories.AgreementFactory(partner=self.partner, faculties=[self.faculty_a])
+
+    @cached_property
+    def agreement_with_document(self):
+        agreement = factories.AgreementFactory(partner=self.partner, faculties=[self.faculty_a])
+        agreement.document.save("signed.pdf", ContentFile(PDF_BYTES))
+        return agreement
+
+    @cached_property
+    def funding_scheme(self):
+        return factories.FundingSchemeFactory()
+
+    @cached_property
+    def mobility(self):
+        return factories.MobilityFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def submitted_mobility(self):
+        return factories.MobilityFactory(faculty=self.faculty_a, submitted_at=timezone.now())
+
+    @cached_property
+    def completed_mobility(self):
+        from exchanges.models import Mobility
+
+        past = timezone.localdate() - datetime.timedelta(days=60)
+        return factories.MobilityFactory(faculty=self.faculty_a, status=Mobility.Status.COMPLETED,
+                                         starts_on=past, ends_on=past + datetime.timedelta(days=14))
+
+    @cached_property
+    def reported_mobility(self):
+        mobility = self.completed_mobility
+        mobility.report_text = "We visited the partner and agreed on a joint summer school."
+        mobility.report_file.save("report.pdf", ContentFile(PDF_BYTES))
+        return mobility
+
+    @cached_property
+    def event(self):
+        return factories.EventFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def deleted_event_history_id(self) -> int:
+        event = factories.EventFactory(faculty=self.faculty_a)
+        event.delete()
+        return event.history.model.objects.filter(id=event.pk, history_type="-").get().history_id
+
+    @cached_property
+    def language_test(self):
+        return factories.StudentLanguageTestFactory(faculty=self.faculty_a)
+
+    # --- programs ---------------------------------------------------------------------------------
+    @cached_property
+    def program(self):
+        from programs.models import CooperativeProgram
+
+        return factories.CooperativeProgramFactory(faculty=self.faculty_a, status=CooperativeProgram.Status.PROPOSED)
+
+    @cached_property
+    def enrollment(self):
+        return factories.ProgramEnrollmentFactory(program=self.program)
+
+    @cached_property
+    def course(self):
+        return factories.ProgramCourseFactory(program=self.program)
+
+    @cached_property
+    def training(self):
+        return factories.ProgramTeacherTrainingFactory(program=self.program)
+
+    # --- assessment ---------------------------------------------------------------------------------
+    @cached_property
+    def assessed_year(self) -> int:
+        self.assessment_run  # noqa: B018 - the run of that year must exist
+        return 2025
+
+    @cached_property
+    def assessment_run(self):
+        from assessment.services import assessment_run
+
+        factories.FacultyYearFactory(faculty=self.faculty_a, year=2025)
+        factories.FacultyYearFactory(faculty=self.faculty_b, year=2025)
+        return assessment_run(year=2025, by=self.office)
+
+    @cached_property
+    def indicator(self):
+        from assessment.models import Indicator
+
+        return Indicator.objects.order_by("pk").first()
+
+    @cached_property
+    def target(self):
+        from assessment.models import Target
+
+        return Target.objects.create(faculty=self.faculty_a, year=2025, indicator=self.indicator, value=3)
+
+    @cached_property
+    def pool(self):
+        from assessment.models import IncentivePool
+
+        return IncentivePool.objects.create(year=2025, amount=1_000_000, threshold=60)
+
+    # --- import jobs, notifications, API tokens ------------------------------------------------------
+    @cached_property
+    def import_job(self):
+        from dataexchange.models import ImportJob
+
+        return ImportJob.objects.create(user=self.own, kind="mobilities", original_name="mobilities.xlsx",
+                                        status=ImportJob.Status.CHECKED, total=0)
+
+    @cached_property
+    def notification(self):
+        return factories.NotificationFactory(recipient=self.own)
+
+    @cached_property
+    def api_token(self):
+        from api.services import token_issue
+
+        token, _key = token_issue(user=self.leader, name="Reporting system", by=self.office)
+        return token
