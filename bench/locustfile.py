@@ -8,11 +8,13 @@ to send the secure cookies over the loopback's plain HTTP.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
+import time
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "intlportal-demo")
 YEAR = int(os.environ["BENCH_YEAR"])
@@ -20,6 +22,41 @@ FACULTY_CODES = os.environ["BENCH_FACULTIES"].split(",")
 MOBILITY_IDS = [int(i) for i in os.environ["BENCH_MOBILITY_IDS"].split(",")]
 FACULTY_IDS = [int(i) for i in os.environ["BENCH_FACULTY_IDS"].split(",")]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SIGN_IN = {"login form", "login"}
+
+# Pages only: each simulated user signs in once (a deliberately slow password hash), which
+# is warm-up, not the traffic the goal is about.  Failures count everything.
+_pages: list[float] = []
+_failures = [0]
+_span: list[float] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
+    if exception is not None:
+        _failures[0] += 1
+    if name in SIGN_IN:
+        return
+    _pages.append(response_time)
+    now = time.time()
+    if not _span:
+        _span.append(now)
+    _span[1:] = [now]
+
+
+@events.quitting.add_listener
+def _write(environment, **kwargs):
+    path = os.environ.get("BENCH_LOAD_OUT")
+    if not path:
+        return
+    ordered = sorted(_pages)
+
+    def pct(q):
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+    seconds = (_span[-1] - _span[0]) if len(_span) > 1 else 0.0
+    with open(path, "w") as out:
+        json.dump({"requests": len(ordered), "failures": _failures[0], "median_ms": pct(0.5), "p95_ms": pct(0.95),
+                   "rps": round(len(ordered) / seconds, 1) if seconds else 0.0}, out)
 
 
 class PortalUser(HttpUser):

@@ -492,6 +492,7 @@ def measure_load(env: dict[str, str], year: int, seconds: int, users: int, work:
         "BENCH_MOBILITY_IDS": ",".join(str(i) for i in ids),
         # Sign-ins are part of the warm-up: 20 of them must not trip the lockout.
         "AXES_FAILURE_LIMIT": "1000",
+        "BENCH_LOAD_OUT": str(work / "load.json"),
     }
     bin_dir = Path(PY).parent
     gunicorn = subprocess.Popen(  # noqa: S603 - our own arguments
@@ -508,7 +509,14 @@ def measure_load(env: dict[str, str], year: int, seconds: int, users: int, work:
                 time.sleep(0.5)
         else:
             raise SystemExit("gunicorn did not start")
-        time.sleep(2)
+        # Every worker imports Django and connects on its first request: not the traffic.
+        import urllib.request
+
+        for _ in range(3 * workers):
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/accounts/login/",
+                                             headers={"X-Forwarded-Proto": "https"})
+            with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310 - loopback
+                answer.read()
         prefix = work / "locust"
         log(f"load: gunicorn {workers} workers on :{port}, locust {users} users for {seconds} s")
         subprocess.run(  # noqa: S603 - our own arguments
@@ -517,8 +525,12 @@ def measure_load(env: dict[str, str], year: int, seconds: int, users: int, work:
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=load_env, check=False)
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        os.killpg(gunicorn.pid, signal.SIGINT)  # quick shutdown
+        try:
+            gunicorn.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(gunicorn.pid, signal.SIGKILL)
+            gunicorn.wait()
     import csv
 
     with open(f"{prefix}_stats.csv", newline="") as handle:
@@ -530,8 +542,9 @@ def measure_load(env: dict[str, str], year: int, seconds: int, users: int, work:
             "median_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
             "rps": round(float(row["Requests/s"]), 1),
         }
+    pages_only = json.loads((work / "load.json").read_text())
     return {"workers": workers, "users": users, "seconds": seconds, "by_name": by_name,
-            "total": by_name.get("Aggregated", {})}
+            "total": pages_only, "all_requests": by_name.get("Aggregated", {})}
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -631,9 +644,9 @@ def render(results: dict[int, dict]) -> str:
         sql = q["sql"] if len(q["sql"]) < 1500 else q["sql"][:1500] + " …"
         out += [f"### {i}. {q['where']} — {q['ms']} ms, {'uses an index' if q['uses_index'] else 'no index'}", "",
                 "```sql", sql, "```", "", "```", q["plan"], "```", ""]
-    notes = full.get("notes") or []
-    if notes:
-        out += ["## Notes", ""] + [f"- {note}" for note in notes] + [""]
+    analysis = BENCH / "analysis.md"
+    if analysis.exists():  # the engineers' reading of the figures, kept by hand
+        out += [analysis.read_text(encoding="utf-8")]
     return "\n".join(out)
 
 
@@ -657,6 +670,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-exchange", action="store_true")
+    parser.add_argument("--only-load", action="store_true",
+                        help="with --reuse: add the load test to the last (partial) results and report")
     parser.add_argument("--no-report", action="store_true", help="write the JSON only, not RESULTS.md")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -682,10 +697,17 @@ def main() -> None:
 
     from exchanges.models import Mobility
 
+    previous_file = RESULTS_DIR / f"{args.mobilities}.json"
+    if args.only_load:
+        source = previous_file.with_suffix(".partial.json")
+        source = source if source.exists() else previous_file
+        results = json.loads(source.read_text())
+        results["load"] = measure_load(env, results["year"], args.load_seconds, args.users, work)
+        finish(results, previous_file, work, report=not args.no_report)
+        return
     results: dict = {"mobilities": args.mobilities, "database": name,
                      "when": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")}
     results["machine"] = machine()
-    previous_file = RESULTS_DIR / f"{args.mobilities}.json"
     if fresh or not Mobility.objects.exists():
         results["seed"] = seed(args.mobilities)
     elif previous_file.exists():
@@ -715,16 +737,21 @@ def main() -> None:
         results["load"] = measure_load(env, year, args.load_seconds, args.users, work)
     elif previous_file.exists():
         results["load"] = json.loads(previous_file.read_text()).get("load")
+    finish(results, previous_file, work, report=not args.no_report)
+
+
+def finish(results: dict, path: Path, work: Path, *, report: bool) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
-    previous_file.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
-    previous_file.with_suffix(".partial.json").unlink(missing_ok=True)
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
+    path.with_suffix(".partial.json").unlink(missing_ok=True)
     shutil.rmtree(work, ignore_errors=True)
-    if not args.no_report:
-        every = {int(p.stem): json.loads(p.read_text()) for p in RESULTS_DIR.glob("*.json") if p.stem.isdigit()}
-        if all(r.get("exchange") for r in every.values()):
-            (BENCH / "RESULTS.md").write_text(render(every), encoding="utf-8")
-            log("wrote bench/RESULTS.md")
-        print(render(every) if all(r.get("exchange") for r in every.values()) else json.dumps(results, indent=1))
+    if not report:
+        return
+    every = {int(p.stem): json.loads(p.read_text()) for p in RESULTS_DIR.glob("*.json") if p.stem.isdigit()}
+    if all(r.get("exchange") for r in every.values()):
+        (BENCH / "RESULTS.md").write_text(render(every), encoding="utf-8")
+        log("wrote bench/RESULTS.md")
+        print(render(every))
 
 
 if __name__ == "__main__":

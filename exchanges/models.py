@@ -378,6 +378,13 @@ class Mobility(Record):
             models.Index(fields=["country", "starts_on"]),
             models.Index(fields=["partner", "starts_on"]),
             models.Index(fields=["activity", "starts_on"]),
+            # Sortable list columns whose sort would otherwise read the whole table.
+            models.Index(fields=["person_name", "id"], name="mobility_person_name_idx"),
+            models.Index(fields=["ends_on", "id"], name="mobility_ends_on_idx"),
+            # The work queue's and the reminders' overdue reports (``report_overdue``).
+            models.Index(fields=["ends_on"], name="mobility_report_due_idx",
+                         condition=Q(direction="outbound", person_kind="teacher", status="completed",
+                                     report_submitted_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="mobility_dates_ordered"),

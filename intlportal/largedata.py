@@ -1030,6 +1030,11 @@ def generate(*, scale: Scale, seed: int = 2025, this_year: int | None = None, pr
     return writer.counts
 
 
+def default_scale() -> Scale:
+    """The data set of ``seed_demo --scale large`` (the issue's numbers)."""
+    return Scale()
+
+
 def seed_large(ctx, scale: Scale | None = None) -> None:
     """``seed_demo --scale large``: the large data set instead of the apps' demo records.
 
@@ -1037,7 +1042,7 @@ def seed_large(ctx, scale: Scale | None = None) -> None:
     from exchanges.models import Mobility
     from faculties.models import Faculty
 
-    scale = scale or Scale()
+    scale = scale or default_scale()
     if Mobility.objects.count() >= scale.mobilities and Faculty.objects.count() >= scale.faculties:
         ctx.log("the large data set is already there: nothing to add")
     else:

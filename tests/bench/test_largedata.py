@@ -89,6 +89,16 @@ def test_seed_large_gives_the_demo_users_their_faculties(db):
     assert Mobility.objects.count() == TINY.mobilities
 
 
+def test_seed_demo_scale_large_seeds_the_large_data_set_and_the_demo_users(db, monkeypatch):
+    monkeypatch.setattr(largedata, "default_scale", largedata.Scale.tiny)
+    call_command("seed_demo", scale="large", password="pw-for-tests-1", stdout=StringIO(), stderr=StringIO())
+    assert Mobility.objects.count() == TINY.mobilities
+    assert Faculty.objects.count() == TINY.faculties
+    from intlportal.models import User
+
+    assert User.objects.get(username="office").check_password("pw-for-tests-1")
+
+
 def test_the_assessment_runs_on_the_generated_data(tiny):
     year = timezone.localdate().year - 1
     call_command("run_assessment", year=year, stdout=StringIO())
