@@ -18,6 +18,11 @@ from intlportal import access
 
 # Bounds of the integer a date-part lookup accepts (``date__year=2025``).
 DATE_PART_BOUNDS = {"year": (1, 9999), "iso_year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+# What a 64-bit database integer holds; beyond it the database driver overflows.
+ID_BOUNDS = (1, 2**63 - 1)
+INTEGER_BOUNDS = (-(2**63), 2**63 - 1)
+# django-filter's NumberFilter refuses anything larger.
+NUMBER_MAXIMUM = 1e50
 BOOLEAN_VALUES = ("true", "false")
 
 
@@ -32,20 +37,20 @@ def _model_field(model, path: str):
     return field
 
 
-def integer_bounds(model_filter, model) -> tuple[int | None, int | None] | None:
+def integer_bounds(model_filter, model) -> tuple[int, int] | None:
     """``(minimum, maximum)`` when the filter takes a whole number, else None.
 
     The schema (``ScopedFilterExtension``) and the validation (``ScopedFilterBackend``) both
     ask this, so what the schema promises is what the server accepts.
     """
     if isinstance(model_filter, django_filters.ModelChoiceFilter):
-        return (None, None)
+        return ID_BOUNDS
     if not isinstance(model_filter, django_filters.NumberFilter) or model_filter.method:
         return None
     if model_filter.lookup_expr in DATE_PART_BOUNDS:
         return DATE_PART_BOUNDS[model_filter.lookup_expr]
     if isinstance(_model_field(model, model_filter.field_name), models.IntegerField | models.AutoField):
-        return (None, None)
+        return INTEGER_BOUNDS
     return None
 
 
@@ -75,7 +80,8 @@ class ScopedFilterBackend(DjangoFilterBackend):
             bounds = integer_bounds(model_filter, model)
             if isinstance(model_filter, django_filters.ModelChoiceFilter) and not model_filter.method:
                 model_filter = filterset.filters[name] = IdFilter(
-                    field_name=model_filter.field_name, label=model_filter.label, distinct=model_filter.distinct)
+                    field_name=model_filter.field_name, label=model_filter.label, distinct=model_filter.distinct,
+                    min_value=bounds[0], max_value=bounds[1])
                 model_filter.model, model_filter.parent = model, filterset
             elif isinstance(model_filter, QuerySetRequestMixin):
                 # A record choice with its own filter method receives the record: choose it
@@ -84,7 +90,7 @@ class ScopedFilterBackend(DjangoFilterBackend):
             elif bounds is not None:
                 model_filter.field_class = forms.IntegerField
                 model_filter.extra.update(min_value=bounds[0], max_value=bounds[1])
-            for value in request.query_params.getlist(name):
+            for value in filterset.data.getlist(name):
                 if isinstance(model_filter, django_filters.BooleanFilter) and value not in BOOLEAN_VALUES:
                     errors[name] = [_("Give true or false.")]
                 elif value == "" and not isinstance(model_filter, django_filters.CharFilter):
@@ -92,6 +98,16 @@ class ScopedFilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        # A NUL character cannot be stored or searched for (Django's forms refuse it): drop
+        # it instead of refusing an otherwise valid search text.
+        data = kwargs["data"].copy()
+        for key in list(data):
+            data.setlist(key, [value.replace("\x00", "") for value in data.getlist(key)])
+        kwargs["data"] = data
+        return kwargs
 
 
 class ScopedFilterExtension(DjangoFilterExtension):
@@ -103,12 +119,11 @@ class ScopedFilterExtension(DjangoFilterExtension):
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
         bounds = integer_bounds(filter_field, model)
-        if bounds is not None:
-            for parameter in parameters:
-                schema = {"type": "integer"}
-                if bounds[0] is not None:
-                    schema.update(minimum=bounds[0], maximum=bounds[1])
-                parameter["schema"] = schema
+        for parameter in parameters:
+            if bounds is not None:
+                parameter["schema"] = {"type": "integer", "minimum": bounds[0], "maximum": bounds[1]}
+            elif isinstance(filter_field, django_filters.NumberFilter) and parameter["schema"].get("type") == "number":
+                parameter["schema"]["maximum"] = NUMBER_MAXIMUM
         return parameters
 
 

@@ -176,3 +176,19 @@ def test_a_page_past_the_end_answers_404(office_client, faculty_a):
     FacultyYearFactory(faculty=faculty_a)
 
     assert office_client.get("/api/v1/faculty-years/", {"page": 2}).status_code == 404
+
+
+@pytest.mark.parametrize("faculty", ["0", "-1", str(2**63)])
+def test_an_id_outside_the_database_range_answers_400_not_a_server_error(faculty, office_client):
+    response = office_client.get("/api/v1/contracts/", {"faculty": faculty})
+
+    assert response.status_code == 400
+    assert "faculty" in response.json()
+
+
+def test_a_nul_character_in_a_search_is_dropped_rather_than_refused(office_client, faculty_a):
+    match = StaffMemberFactory(faculty=faculty_a, name="Alice Smith")
+
+    rows = office_client.get("/api/v1/staff/", {"q": "ali\x00ce"}).json()["results"]
+
+    assert [row["id"] for row in rows] == [match.pk]
