@@ -4,6 +4,7 @@ token pages."""
 from django.urls import include, path, re_path
 
 from api import token_views, views
+from api.assessment_views import AssessmentRunViewSet
 from assessment.api import AssessmentDocumentView
 
 app_name = "api"
@@ -30,6 +31,7 @@ router.register("programs", views.ProgramViewSet, basename="program")
 router.register("program-enrollments", views.ProgramEnrollmentViewSet, basename="program-enrollment")
 router.register("program-courses", views.ProgramCourseViewSet, basename="program-course")
 router.register("program-trainings", views.ProgramTrainingViewSet, basename="program-training")
+router.register("assessment-runs", AssessmentRunViewSet, basename="assessment-run")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="schema"),
