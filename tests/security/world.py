@@ -146,8 +146,9 @@ class World:
     @cached_property
     def deleted_event_history_id(self) -> int:
         event = factories.EventFactory(faculty=self.faculty_a)
+        pk = event.pk
         event.delete()
-        return event.history.model.objects.filter(id=event.pk, history_type="-").get().history_id
+        return event.history.model.objects.get(id=pk, history_type="-").history_id
 
     @cached_property
     def language_test(self):

@@ -1,0 +1,276 @@
+"""Who gets what from every URL of the portal: one row per URL name, one answer per persona.
+
+The personas (``tests/conftest.py``):
+
+* ``anonymous`` — nobody signed in;
+* ``office``, ``leader``;
+* ``own``   — the coordinator of faculty A, whose record the URL is about;
+* ``other`` — the coordinator of faculty B, for whom A's record does not exist (404).
+
+Answers are HTTP statuses; ``LOGIN`` is the redirect to the sign-in page.  A URL pattern
+without a name (the API's catch-all) is keyed by its route.  A POST that works
+answers ``DONE`` (the redirect back to the record).  ``tests/security/test_permission_matrix.py``
+walks every URL pattern of the project and fails when a URL name is missing here, so a new
+page cannot ship without someone deciding who may open it.
+
+Skipped: ``admin/``.  The Django admin has its own permission model (``is_staff`` and model
+permissions) and serves superusers only; it is not part of the portal's roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+LOGIN = "login"  # 302 to the sign-in page
+DONE = 302  # a POST that was carried out, redirecting back
+PERSONAS = ("anonymous", "office", "leader", "own", "other")
+
+
+def answers(*, anonymous: Any = LOGIN, office: Any = 200, leader: Any = 200, own: Any = 200,
+            other: Any = 200) -> dict[str, Any]:
+    return {"anonymous": anonymous, "office": office, "leader": leader, "own": own, "other": other}
+
+
+# Reading ---------------------------------------------------------------------------------------
+EVERY_ROLE = answers()                                       # lists (scoped), shared records
+FACULTY_RECORD = answers(other=404)                          # a record of faculty A
+OFFICE_PAGE = answers(leader=403, own=403, other=403)        # the office's own pages
+# Writing ---------------------------------------------------------------------------------------
+COORDINATORS_CREATE = answers(leader=403)                    # a form for a kind coordinators keep
+OFFICE_CREATES = answers(leader=403, own=403, other=403)     # a form for a kind the office keeps
+OWN_EDITS = answers(leader=403, other=404)                   # faculty A's record, coordinators keep it
+OFFICE_EDITS = answers(leader=403, own=403, other=404)       # faculty A's record, the office keeps it
+# The REST API: no session and no token answers 401 (with a WWW-Authenticate challenge).
+API_LIST = answers(anonymous=401)
+API_FACULTY_RECORD = answers(anonymous=401, other=404)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request to one URL name: how to build its arguments and what each persona gets."""
+
+    expect: dict[str, Any]
+    args: Callable[[Any], list] = lambda world: []
+    method: str = "get"
+    data: Callable[[Any], dict] = lambda world: {}
+    label: str = ""
+    query: str = ""
+    path: str | None = None  # for a URL pattern without a name: the address to ask
+    extra: dict = field(default_factory=dict)
+
+
+def crud(namespace: str, prefix: str, record: str, *, create: dict, detail: dict, edit: dict,
+         listing: dict = EVERY_ROLE, names: tuple[str, ...] = ("list", "create", "detail", "edit", "delete")):
+    """The five generic pages of a record kind (``intlportal.routing.crud_patterns``)."""
+    pk = lambda world: [getattr(world, record).pk]  # noqa: E731
+    rows = {
+        "list": Case(listing),
+        "create": Case(create),
+        "detail": Case(detail, args=pk),
+        "edit": Case(edit, args=pk),
+        "delete": Case(edit, args=pk),
+    }
+    return {f"{namespace}:{prefix}-{name}": rows[name] for name in names}
+
+
+def coordinated(namespace: str, prefix: str, record: str):
+    """A kind each faculty's coordinator records for their own faculty."""
+    return crud(namespace, prefix, record, create=COORDINATORS_CREATE, detail=FACULTY_RECORD, edit=OWN_EDITS)
+
+
+def office_kept(namespace: str, prefix: str, record: str, **kwargs):
+    """A kind of some faculty that only the office creates and changes."""
+    return crud(namespace, prefix, record, create=OFFICE_CREATES, detail=FACULTY_RECORD, edit=OFFICE_EDITS, **kwargs)
+
+
+def shared(namespace: str, prefix: str, record: str, **kwargs):
+    """A kind of no faculty (partners, funding schemes): all read, the office keeps it."""
+    return crud(namespace, prefix, record, create=OFFICE_CREATES, detail=EVERY_ROLE,
+                edit=answers(leader=403, own=403, other=403), **kwargs)
+
+
+def api(basename: str, record: str | None):
+    rows = {f"api:{basename}-list": Case(API_LIST)}
+    if record:
+        rows[f"api:{basename}-detail"] = Case(API_FACULTY_RECORD, args=lambda world: [getattr(world, record).pk])
+    return rows
+
+
+def pk_of(record: str) -> Callable[[Any], list]:
+    return lambda world: [getattr(world, record).pk]
+
+
+MATRIX: dict[str, list[Case]] = {}
+
+
+def add(rows: dict[str, Case | list[Case]]) -> None:
+    for name, case in rows.items():
+        assert name not in MATRIX, f"{name} declared twice"
+        MATRIX[name] = case if isinstance(case, list) else [case]
+
+
+# --- the portal's own pages ----------------------------------------------------------------------
+add({
+    "home": Case(EVERY_ROLE),
+    # Signed-in users are sent on from the sign-in page.
+    "login": Case(answers(anonymous=200, office=302, leader=302, own=302, other=302)),
+    "logout": Case(answers(office=302, leader=302, own=302, other=302), method="post"),
+    "set-language": Case(answers(anonymous=302, office=302, leader=302, own=302, other=302), method="post",
+                         data=lambda world: {"language": "en", "next": "/"}),
+})
+
+# --- faculties --------------------------------------------------------------------------------------
+add(office_kept("faculties", "faculty", "faculty_a"))
+add(coordinated("faculties", "discipline", "discipline"))
+add(coordinated("faculties", "facultyyear", "faculty_year"))
+add(coordinated("faculties", "leadinggroupmember", "leading_group_member"))
+add(office_kept("faculties", "coordinatormembership", "membership", names=("list", "create", "detail", "delete")))
+add(coordinated("faculties", "plan", "plan"))
+add({
+    # The faculty's coordinator (or the office) submits the plan; a leader never does.
+    "faculties:plan-submit": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("plan"),
+                                  method="post"),
+    "faculties:plan-approve": Case(answers(office=DONE, leader=403, own=403, other=404),
+                                   args=pk_of("submitted_plan"), method="post"),
+    "faculties:plan-return": Case(answers(office=DONE, leader=403, own=403, other=404),
+                                  args=pk_of("submitted_plan"), method="post",
+                                  data=lambda world: {"comment": "Please add the partner targets."}),
+    "faculties:plan-target-create": Case(OWN_EDITS, args=pk_of("plan")),
+    "faculties:plan-target-edit": Case(OWN_EDITS, args=lambda world: [world.plan.pk, world.plan_target.pk]),
+    "faculties:plan-target-delete": Case(OWN_EDITS, args=lambda world: [world.plan.pk, world.plan_target.pk]),
+    "faculties:plan-attachment-create": Case(OWN_EDITS, args=pk_of("plan")),
+    "faculties:plan-attachment-delete": Case(OWN_EDITS,
+                                             args=lambda world: [world.plan.pk, world.plan_attachment.pk]),
+    "faculties:plan-attachment-download": Case(FACULTY_RECORD, args=pk_of("plan_attachment")),
+})
+
+# --- staff ------------------------------------------------------------------------------------------
+add(coordinated("staff", "staffmember", "staff_member"))
+add(office_kept("staff", "contract", "contract"))
+add(coordinated("staff", "assignment", "teaching_assignment"))
+add(coordinated("staff", "evaluation", "evaluation"))
+add(coordinated("staff", "languageassessment", "language_assessment"))
+add(coordinated("staff", "publication", "publication"))
+
+# --- exchanges --------------------------------------------------------------------------------------
+add(shared("exchanges", "partner", "partner"))
+add(office_kept("exchanges", "agreement", "agreement"))
+add(shared("exchanges", "fundingscheme", "funding_scheme"))
+add(coordinated("exchanges", "mobility", "mobility"))
+add(coordinated("exchanges", "event", "event"))
+add(coordinated("exchanges", "languagetest", "language_test"))
+add({
+    "exchanges:partner-autocomplete": Case(EVERY_ROLE, query="?q=Testland"),
+    "exchanges:agreement-document": Case(FACULTY_RECORD, args=pk_of("agreement_with_document")),
+    # The post-exchange report of a completed outbound teacher mobility: its faculty or the office.
+    "exchanges:mobility-report": Case(OWN_EDITS, args=pk_of("completed_mobility")),
+    "exchanges:mobility-report-file": Case(FACULTY_RECORD, args=pk_of("reported_mobility")),
+    "exchanges:mobility-transition": [
+        Case(answers(office=DONE, leader=403, own=DONE, other=404), label="submit", method="post",
+             args=lambda world: [world.mobility.pk, "submit"]),
+        Case(answers(office=DONE, leader=403, own=403, other=404), label="approve", method="post",
+             args=lambda world: [world.submitted_mobility.pk, "approve"]),
+    ],
+})
+
+# --- programs ---------------------------------------------------------------------------------------
+add(office_kept("programs", "program", "program"))
+add(coordinated("programs", "enrollment", "enrollment"))
+add(coordinated("programs", "course", "course"))
+add(coordinated("programs", "training", "training"))
+add({
+    "programs:program-transition": Case(answers(office=DONE, leader=403, own=403, other=404), method="post",
+                                        args=lambda world: [world.program.pk, "declare"]),
+})
+
+# --- assessment ---------------------------------------------------------------------------------------
+add({
+    "assessment:dashboard": Case(EVERY_ROLE),
+    "assessment:scorecards": Case(EVERY_ROLE),
+    "assessment:scorecard": Case(FACULTY_RECORD, args=lambda world: [world.assessed_year, world.faculty_a.code]),
+    "assessment:records": Case(FACULTY_RECORD,
+                               args=lambda world: [world.assessed_year, world.faculty_a.code, "partners"]),
+    "assessment:what-if": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
+    "assessment:export-xlsx": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
+    "assessment:print": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
+    "assessment:indicator-list": Case(EVERY_ROLE),
+    "assessment:indicator-edit": Case(OFFICE_PAGE, args=pk_of("indicator")),
+    "assessment:run-list": Case(OFFICE_PAGE),
+    "assessment:run-start": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
+                                 data=lambda world: {"year": world.assessed_year}),
+    "assessment:run-detail": Case(OFFICE_PAGE, args=pk_of("assessment_run")),
+})
+add(office_kept("assessment", "target", "target", names=("list", "create", "edit", "delete")))
+add(shared("assessment", "pool", "pool", names=("list", "create", "edit", "delete")))
+
+# --- import and export ---------------------------------------------------------------------------------
+# An import job is its uploader's alone: anybody else, the office included, gets 404.
+OWNER_ONLY = answers(office=404, leader=404, own=200, other=404)
+add({
+    "dataexchange:index": Case(EVERY_ROLE),
+    "dataexchange:export": Case(EVERY_ROLE, args=lambda world: ["mobilities", "xlsx"]),
+    "dataexchange:template": Case(COORDINATORS_CREATE, args=lambda world: ["mobilities", "xlsx"]),
+    "dataexchange:import": Case(COORDINATORS_CREATE, args=lambda world: ["mobilities"]),
+    "dataexchange:job": Case(OWNER_ONLY, args=pk_of("import_job")),
+    "dataexchange:job-status": Case(OWNER_ONLY, args=pk_of("import_job")),
+    "dataexchange:job-commit": Case(answers(office=404, leader=404, own=DONE, other=404), method="post",
+                                    args=pk_of("import_job")),
+    "dataexchange:job-cancel": Case(answers(office=404, leader=404, own=DONE, other=404), method="post",
+                                    args=pk_of("import_job")),
+})
+
+# --- notifications, work queue, history ---------------------------------------------------------------
+RECIPIENT_ONLY = answers(office=404, leader=404, own=DONE, other=404)
+add({
+    "notifications:list": Case(EVERY_ROLE),
+    "notifications:open": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
+    "notifications:mark-read": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
+    "notifications:mark-all-read": Case(answers(office=DONE, leader=DONE, own=DONE, other=DONE), method="post"),
+    "workqueue:index": Case(OFFICE_PAGE),
+    "history:deleted": Case(OFFICE_PAGE),
+    "history:record": Case(OFFICE_PAGE,
+                           args=lambda world: ["exchanges", "mobility", world.mobility.pk]),
+    "history:restore": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
+                            args=lambda world: ["exchanges", "event", world.deleted_event_history_id]),
+})
+
+# --- the REST API ----------------------------------------------------------------------------------------
+add({
+    "api:api-root": Case(API_LIST),
+    "api:schema": Case(API_LIST),
+    # The documentation is an HTML page: the anonymous are sent to sign in.
+    "api:docs": Case(EVERY_ROLE),
+    # The unnamed catch-all after the endpoints: a JSON 404 for anybody, never the HTML page.
+    "api/v1/^.*$": Case(answers(anonymous=404, office=404, leader=404, own=404, other=404),
+                        path="/api/v1/faculties/0.5/"),
+    "api:token-list": Case(OFFICE_PAGE),
+    "api:token-issue": Case(OFFICE_PAGE),
+    "api:token-revoke": Case(OFFICE_PAGE, args=pk_of("api_token")),
+    "api:assessment-document": Case(API_LIST, args=lambda world: [world.assessed_year]),
+    "api:assessment-run-list": Case(API_LIST),
+    "api:assessment-run-detail": Case(API_LIST, args=pk_of("assessment_run")),
+})
+add(api("faculty", "faculty_a"))
+add(api("faculty-year", "faculty_year"))
+add(api("discipline", "discipline"))
+add(api("leading-group-member", "leading_group_member"))
+add(api("plan", "plan"))
+add({"api:partner-list": Case(API_LIST), "api:partner-detail": Case(API_LIST, args=pk_of("partner"))})
+add(api("agreement", "agreement"))
+add({"api:funding-scheme-list": Case(API_LIST),
+     "api:funding-scheme-detail": Case(API_LIST, args=pk_of("funding_scheme"))})
+add(api("mobility", "mobility"))
+add(api("event", "event"))
+add(api("student-language-test", "language_test"))
+add(api("staff-member", "staff_member"))
+add(api("contract", "contract"))
+add(api("teaching-assignment", "teaching_assignment"))
+add(api("evaluation", "evaluation"))
+add(api("language-assessment", "language_assessment"))
+add(api("publication", "publication"))
+add(api("program", "program"))
+add(api("program-enrollment", "enrollment"))
+add(api("program-course", "course"))
+add(api("program-training", "training"))
