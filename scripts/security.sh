@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 step() { printf '\n--> %s\n' "$*"; }
+# Every check runs even after one fails, so one run shows every finding; the script then fails.
+failed=()
+check() { local name=$1; shift; if ! "$@"; then failed+=("$name"); fi; }
 
 if [ ! -x "$PY" ]; then
   make setup
@@ -22,16 +25,16 @@ if ! "$PY" -c "import bandit, pip_audit" 2>/dev/null; then
 fi
 
 step "check --deploy in production mode"
-INTLPORTAL_MODE=production \
-SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-ALLOWED_HOSTS=portal.example.edu.cn \
+check "check --deploy" env INTLPORTAL_MODE=production \
+  SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+  ALLOWED_HOSTS=portal.example.edu.cn \
   "$PY" manage.py check --deploy --fail-level WARNING
 
 step "bandit (medium and high severity)"
 # The project's own Python: every top-level package with an apps.py, plus manage.py.
 apps=$(for d in */; do [ -f "${d}apps.py" ] && printf '%s ' "${d%/}"; done)
 # shellcheck disable=SC2086  # one word per app directory
-.venv/bin/bandit --quiet --severity-level medium --recursive $apps manage.py \
+check bandit .venv/bin/bandit --quiet --severity-level medium --recursive $apps manage.py \
   --exclude "./tests,./.venv,*/migrations/*,*/tests/*"
 
 step "pip-audit on requirements.txt"
@@ -49,19 +52,23 @@ except Exception:
 EOF
 then
   # --strict: a dependency that could not be audited fails the run too.
-  .venv/bin/pip-audit --strict --progress-spinner off -r requirements.txt
+  check pip-audit .venv/bin/pip-audit --strict --progress-spinner off -r requirements.txt
 else
   echo "pip-audit: NOT AUDITED. PyPI's advisory API ($probe_url) cannot be reached from this"
   echo "machine, so no dependency of requirements.txt was checked for known vulnerabilities."
   if [ "${SECURITY_REQUIRE_PIP_AUDIT:-0}" = "1" ]; then
     echo "SECURITY_REQUIRE_PIP_AUDIT=1: failing." >&2
-    exit 1
+    failed+=("pip-audit (not reachable)")
   fi
   echo "(Set SECURITY_REQUIRE_PIP_AUDIT=1 to make this fatal where the API is reachable.)"
 fi
 
 step "security tests (permission matrix, error pages, CSP, sessions, uploads)"
-"$PY" -m pytest tests/security -q -n 2
+check "security tests" "$PY" -m pytest tests/security -q -n 2
 
 echo
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'security checks FAILED: %s\n' "${failed[*]}" >&2
+  exit 1
+fi
 echo "security checks: all passed"
