@@ -27,6 +27,9 @@ def after_seed(ctx) -> None:
     from assessment.services import assessment_run
 
     years = range(ctx.this_year - POOL_YEARS + 1, ctx.this_year + 1)
+    # Seeding again must not pile up runs: a year that already has one keeps it.
+    assessed = set(AssessmentRun.objects.filter(year__in=years).values_list("year", flat=True))
     for year in years:
-        assessment_run(year=year, trigger=AssessmentRun.Trigger.DEMO)
+        if year not in assessed:
+            assessment_run(year=year, trigger=AssessmentRun.Trigger.DEMO)
     ctx.log(f"assessment runs: {', '.join(str(y) for y in years)}")

@@ -217,17 +217,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 MAX_DOCUMENT_UPLOAD_BYTES = 20 * 1024 * 1024
 
 # E-mail (Django 6.1 MAILERS): the console by default; SMTP when EMAIL_HOST is set.
-EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost" if PRODUCTION else None)
 if EMAIL_HOST:
+    # Production always sends through SMTP: a local MTA on localhost:25 unless told otherwise.
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": EMAIL_HOST,
-                "port": env_int("EMAIL_PORT", 587),
+                "port": env_int("EMAIL_PORT", 25 if EMAIL_HOST == "localhost" else 587),
                 "username": env_str("EMAIL_HOST_USER", ""),
                 "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": env_bool("EMAIL_USE_TLS", EMAIL_HOST != "localhost"),
             },
         }
     }
