@@ -13,7 +13,6 @@ from api.permissions import HasPortalRole
 from api.views import ApiViewMixin
 from assessment.selectors import document_for, latest_run
 
-
 # The document's shape for the OpenAPI schema (the view returns the stored dict as it is).
 INDICATOR = inline_serializer("AssessmentIndicatorResult", fields={
     "value": serializers.FloatField(allow_null=True),

@@ -221,7 +221,8 @@ def test_list_pages_run_the_same_number_of_queries_for_one_row_and_for_many(
     def make(n):
         for _ in range(n):
             i = next(created)
-            faculty = FacultyFactory(code=f"Q{kind[:3]}{i}") if kind in {"faculty", "coordinatormembership"} else faculty_a
+            own_faculty = kind in {"faculty", "coordinatormembership"}
+            faculty = FacultyFactory(code=f"Q{kind[:3]}{i}") if own_faculty else faculty_a
             if kind in KINDS:
                 factory, _ = KINDS[kind]
                 if kind == "facultyyear":

@@ -27,7 +27,8 @@ def test_the_demo_users_sign_in_with_the_given_password_and_hold_their_roles(see
         assert user.check_password("demo-pass-123"), username
         assert role in access.roles(user)
     coordinator = User.objects.get(username="coordinator")
-    assert list(CoordinatorMembership.objects.filter(user=coordinator).values_list("faculty__code", flat=True)) == ["CS"]
+    memberships = CoordinatorMembership.objects.filter(user=coordinator)
+    assert list(memberships.values_list("faculty__code", flat=True)) == ["CS"]
 
 
 def test_running_the_demo_twice_duplicates_nothing(seeded):
