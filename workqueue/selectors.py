@@ -64,10 +64,13 @@ def permits_expiring(*, within: int = EXPIRY_DAYS, today: date | None = None) ->
 
 
 def reports_overdue(*, after: int = REPORT_DUE_DAYS, today: date | None = None) -> QuerySet:
-    """Completed outbound mobilities that ended more than ``after`` days ago without a report."""
+    """Completed outbound teacher mobilities that ended more than ``after`` days ago without a
+    report (only teachers file one: ``Mobility.takes_report``).  The partial index
+    ``mobility_report_due_idx`` serves exactly this filter."""
     today = _today(today)
-    return (Mobility.objects.filter(direction=Mobility.Direction.OUTBOUND, status=Mobility.Status.COMPLETED,
-                                    ends_on__lt=today - timedelta(days=after), report_submitted_at__isnull=True)
+    return (Mobility.objects.filter(direction=Mobility.Direction.OUTBOUND, person_kind=Mobility.PersonKind.TEACHER,
+                                    status=Mobility.Status.COMPLETED, ends_on__lt=today - timedelta(days=after),
+                                    report_submitted_at__isnull=True)
             .select_related("faculty").order_by("ends_on", "pk"))
 
 
