@@ -593,8 +593,9 @@ def render(results: dict[int, dict]) -> str:
     out += ["<details><summary>Floor, per statement</summary>", "", "| statement | ms |", "| --- | ---: |"]
     out += [f"| {k} | {v * 1000:.1f} |" for k, v in a["floor"]["per_statement"].items()]
     out += ["", "</details>", ""]
-    out += ["## Pages", "", f"Django test client on the real database, signed in; {full['pages'][0]['requests']} "
-            "requests per page after two warm-up requests.", ""]
+    per_run = ", ".join(f"{results[r]['pages'][0]['requests']} at {r:,}" for r in runs)
+    out += ["## Pages", "", f"Django test client on the real database, signed in; requests per page ({per_run}) "
+            "after two warm-up requests.", ""]
     header = "| page | signed in as | " + " | ".join(f"median / p95 ({r:,})" for r in runs) + " | " + \
         " | ".join(f"queries ({r:,})" for r in runs) + " | median ≤ 200 ms | queries constant |"
     out += [header, "| --- | --- | " + " | ".join("---:" for _ in runs) + " | " + " | ".join("---:" for _ in runs)
