@@ -37,7 +37,7 @@ def _model_field(model, path: str):
     return field
 
 
-def integer_bounds(model_filter, model) -> tuple[int, int] | None:
+def integer_bounds(model_filter, model, name: str = "") -> tuple[int, int] | None:
     """``(minimum, maximum)`` when the filter takes a whole number, else None.
 
     The schema (``ScopedFilterExtension``) and the validation (``ScopedFilterBackend``) both
@@ -45,7 +45,13 @@ def integer_bounds(model_filter, model) -> tuple[int, int] | None:
     """
     if isinstance(model_filter, django_filters.ModelChoiceFilter):
         return ID_BOUNDS
-    if not isinstance(model_filter, django_filters.NumberFilter) or model_filter.method:
+    if not isinstance(model_filter, django_filters.NumberFilter):
+        return None
+    if name == "year":
+        # Every "year" parameter of the portal is a calendar year, whatever its filter method
+        # does with it; beyond these bounds date arithmetic fails.
+        return DATE_PART_BOUNDS["year"]
+    if model_filter.method:
         return None
     if model_filter.lookup_expr in DATE_PART_BOUNDS:
         return DATE_PART_BOUNDS[model_filter.lookup_expr]
@@ -77,15 +83,15 @@ class ScopedFilterBackend(DjangoFilterBackend):
         model = queryset.model
         errors = {}
         for name, model_filter in list(filterset.filters.items()):
-            bounds = integer_bounds(model_filter, model)
-            if isinstance(model_filter, django_filters.ModelChoiceFilter) and not model_filter.method:
+            bounds = integer_bounds(model_filter, model, name)
+            if isinstance(model_filter, django_filters.ModelChoiceFilter):
+                # A filter method receives the id instead of the record: lookups take either.
                 model_filter = filterset.filters[name] = IdFilter(
                     field_name=model_filter.field_name, label=model_filter.label, distinct=model_filter.distinct,
-                    min_value=bounds[0], max_value=bounds[1])
+                    method=model_filter.method, min_value=bounds[0], max_value=bounds[1])
                 model_filter.model, model_filter.parent = model, filterset
             elif isinstance(model_filter, QuerySetRequestMixin):
-                # A record choice with its own filter method receives the record: choose it
-                # among those the caller may see.
+                # Other record choices (several at once): among those the caller may see.
                 model_filter.queryset = access.scope_for(request.user, model_filter.get_queryset(request))
             elif bounds is not None:
                 model_filter.field_class = forms.IntegerField
@@ -118,7 +124,7 @@ class ScopedFilterExtension(DjangoFilterExtension):
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
-        bounds = integer_bounds(filter_field, model)
+        bounds = integer_bounds(filter_field, model, field_name)
         for parameter in parameters:
             if bounds is not None:
                 parameter["schema"] = {"type": "integer", "minimum": bounds[0], "maximum": bounds[1]}

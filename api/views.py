@@ -17,11 +17,13 @@ from api import filters as api_filters
 from api import serializers
 from api.filtering import ApiPagination, ScopedFilterBackend, StableOrderingFilter
 from api.permissions import HasPortalRole
+from exchanges import filters as exchange_filters
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution, StudentLanguageTest
 from faculties import filters as faculty_filters
 from faculties import plan_filters
 from faculties.models import Discipline, Faculty, FacultyYear, InternationalizationPlan, LeadingGroupMember
 from intlportal import access
+from programs import filters as program_filters
 from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
 from staff import filters as staff_filters
 from staff.models import (
@@ -116,7 +118,7 @@ class PartnerViewSet(RecordViewSet):
 
     queryset = PartnerInstitution.objects.all()
     serializer_class = serializers.PartnerSerializer
-    filterset_class = api_filters.PartnerFilter
+    filterset_class = exchange_filters.PartnerFilter
     ordering_fields = ["name", "name_en", "name_zh", "country", "kind"]
 
 
@@ -125,7 +127,7 @@ class AgreementViewSet(RecordViewSet):
 
     queryset = Agreement.objects.prefetch_related("faculties")
     serializer_class = serializers.AgreementSerializer
-    filterset_class = api_filters.AgreementFilter
+    filterset_class = exchange_filters.AgreementFilter
     ordering_fields = ["title", "kind", "status", "signed_on", "starts_on", "ends_on"]
 
 
@@ -134,7 +136,7 @@ class FundingSchemeViewSet(RecordViewSet):
 
     queryset = FundingScheme.objects.all()
     serializer_class = serializers.FundingSchemeSerializer
-    filterset_class = api_filters.FundingSchemeFilter
+    filterset_class = exchange_filters.FundingSchemeFilter
     ordering_fields = ["name", "year", "budget"]
 
 
@@ -143,7 +145,7 @@ class MobilityViewSet(RecordViewSet):
 
     queryset = Mobility.objects.all()
     serializer_class = serializers.MobilitySerializer
-    filterset_class = api_filters.MobilityFilter
+    filterset_class = exchange_filters.MobilityFilter
     ordering_fields = ["starts_on", "ends_on", "person_name", "country", "activity", "status", "amount"]
 
 
@@ -152,7 +154,7 @@ class EventViewSet(RecordViewSet):
 
     queryset = Event.objects.prefetch_related("partners")
     serializer_class = serializers.EventSerializer
-    filterset_class = api_filters.EventFilter
+    filterset_class = exchange_filters.EventFilter
     ordering_fields = ["date", "title", "kind", "participants_total", "participants_foreign"]
 
 
@@ -161,7 +163,7 @@ class StudentLanguageTestViewSet(RecordViewSet):
 
     queryset = StudentLanguageTest.objects.all()
     serializer_class = serializers.StudentLanguageTestSerializer
-    filterset_class = api_filters.StudentLanguageTestFilter
+    filterset_class = exchange_filters.StudentLanguageTestFilter
     ordering_fields = ["date", "test", "score", "student_id"]
 
 
@@ -230,7 +232,7 @@ class ProgramViewSet(RecordViewSet):
 
     queryset = CooperativeProgram.objects.prefetch_related("partners")
     serializer_class = serializers.ProgramSerializer
-    filterset_class = api_filters.ProgramFilter
+    filterset_class = program_filters.CooperativeProgramFilter
     ordering_fields = ["code", "name_zh", "name_en", "level", "status", "approved_on", "expires_on"]
 
 
@@ -239,7 +241,7 @@ class ProgramEnrollmentViewSet(RecordViewSet):
 
     queryset = ProgramEnrollment.objects.all()
     serializer_class = serializers.ProgramEnrollmentSerializer
-    filterset_class = api_filters.ProgramEnrollmentFilter
+    filterset_class = program_filters.ProgramEnrollmentFilter
     ordering_fields = ["year", "students"]
 
 
@@ -248,7 +250,7 @@ class ProgramCourseViewSet(RecordViewSet):
 
     queryset = ProgramCourse.objects.all()
     serializer_class = serializers.ProgramCourseSerializer
-    filterset_class = api_filters.ProgramCourseFilter
+    filterset_class = program_filters.ProgramCourseFilter
     ordering_fields = ["course", "credits", "hours", "partner_taught_hours"]
 
 
@@ -257,7 +259,7 @@ class ProgramTrainingViewSet(RecordViewSet):
 
     queryset = ProgramTeacherTraining.objects.all()
     serializer_class = serializers.ProgramTrainingSerializer
-    filterset_class = api_filters.ProgramTrainingFilter
+    filterset_class = program_filters.ProgramTeacherTrainingFilter
     ordering_fields = ["date", "year", "title", "participants"]
 
 
