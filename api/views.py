@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
+from rest_framework.response import Response
 
 from api import filters as api_filters
 from api import serializers
@@ -272,9 +273,26 @@ def not_found(request):
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
-    """The OpenAPI 3 schema, for any caller with a portal role (session or token)."""
+    """The OpenAPI 3 schema, for any caller with a portal role (session or token).
+
+    The schema depends on the code and the language only, and generating it takes seconds:
+    it is built once per process and language, after the permission check (a page cache
+    in front of the view would answer before authentication).
+    """
 
     permission_classes = [HasPortalRole]
+    _generated: dict[tuple, dict] = {}
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (version, get_language())
+        if key not in self._generated:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
+            self._generated[key] = generator.get_schema(request=request, public=self.serve_public)
+        return Response(
+            data=self._generated[key],
+            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
+        )
 
 
 class DocsView(SpectacularSwaggerSplitView):
