@@ -1,7 +1,7 @@
 """Demo partners, agreements, funding schemes, mobilities, events and language tests (part of
 ``seed_demo``).
 
-Partners come from the real registry (``shared/data/world_universities_and_domains.json``)
+Partners come from the real registry (``data/world_universities_and_domains.json``, MIT licence)
 when it is there.  Four years of exchanges give every faculty material for the assessment
 indicators: active agreements listing faculties, completed outbound teacher mobilities (linked
 to staff members when staff exist), outbound students with distinct student numbers, events of
@@ -32,7 +32,7 @@ from exchanges.models import (
 )
 from faculties.demo import chinese_name
 
-REGISTRY = Path(settings.BASE_DIR).parent / "shared" / "data" / "world_universities_and_domains.json"
+REGISTRY = Path(settings.BASE_DIR) / "data" / "world_universities_and_domains.json"
 
 # name in the registry, Chinese name, country, domain (used when the registry file is absent)
 PARTNERS = [

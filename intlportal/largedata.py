@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from faculties import demo as faculties_demo
 
-WORLD_UNIVERSITIES = Path(settings.BASE_DIR).parent / "shared" / "data" / "world_universities_and_domains.json"
+WORLD_UNIVERSITIES = Path(settings.BASE_DIR) / "data" / "world_universities_and_domains.json"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ GOOD_SECRET = "x" * 20 + "Yq3-" * 10  # 60 characters, not the development key
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "INTLPORTAL_MODE", "DATABASE_URL"}}
+             if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "INTLPORTAL_MODE", "DATABASE_URL",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}}
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
         capture_output=True, text=True, timeout=120,
