@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from exchanges.models import (
     EXPIRY_WARNING_DAYS,
@@ -62,8 +64,9 @@ class AgreementFilter(PartnerSearchMixin, FacultyScopedFilterSet):
     ]
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
     partner = _partner_filter()
-    faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all(),
-                                               method="filter_faculty")
+    # Agreements list faculties in an M2M, so the schema cannot infer the type: a faculty id.
+    faculty = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all(), method="filter_faculty"))
     university_wide = django_filters.BooleanFilter(label=_("university-wide"), method="filter_university_wide")
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=Agreement.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Agreement.Status.choices)
