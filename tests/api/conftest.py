@@ -7,6 +7,7 @@ test runs once per endpoint.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,9 @@ from tests.factories import (
     TeachingAssignmentFactory,
     TeachingEvaluationFactory,
 )
+
+# One headcount per faculty and year: each record gets a year of its own.
+_years = itertools.count(1990)
 
 
 def _plan(faculty):
@@ -76,7 +80,7 @@ class Endpoint:
 
 ENDPOINTS = [
     Endpoint("faculties", lambda faculty: faculty),
-    Endpoint("faculty-years", lambda faculty: FacultyYearFactory(faculty=faculty)),
+    Endpoint("faculty-years", lambda faculty: FacultyYearFactory(faculty=faculty, year=next(_years))),
     Endpoint("disciplines", lambda faculty: DisciplineFactory(faculty=faculty)),
     Endpoint("leading-group-members", lambda faculty: LeadingGroupMemberFactory(faculty=faculty)),
     Endpoint("plans", _plan, prefetches=("plan targets",)),
