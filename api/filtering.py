@@ -130,6 +130,11 @@ class ScopedFilterExtension(DjangoFilterExtension):
                 parameter["schema"] = {"type": "integer", "minimum": bounds[0], "maximum": bounds[1]}
             elif isinstance(filter_field, django_filters.NumberFilter) and parameter["schema"].get("type") == "number":
                 parameter["schema"]["maximum"] = NUMBER_MAXIMUM
+            elif isinstance(filter_field, django_filters.ChoiceFilter) and "enum" not in parameter["schema"]:
+                # Choices drf-spectacular cannot read (django-countries' ``countries``).
+                choices = filter_field.extra.get("choices", ())
+                choices = choices() if callable(choices) else choices
+                parameter["schema"]["enum"] = [str(code) for code, _label in choices if code != ""]
         return parameters
 
 
