@@ -14,7 +14,7 @@ class ContractFilter(staff_filters.ContractFilter):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["expiring"].extra["choices"] = self.EXPIRING_CHOICES
+        self.set_expiring_choices(self.EXPIRING_CHOICES)
 
     def filter_expiring(self, queryset, name, value):
         if value == "work_permit" and not access.can_see_personal_data(self.request.user):

@@ -81,7 +81,15 @@ class ContractFilter(FacultyScopedFilterSet):
         super().__init__(*args, request=request, **kwargs)
         if request is not None and not access.can_see_personal_data(request.user):
             # Work-permit dates are personal: only the office may filter on them.
-            self.filters["expiring"].extra["choices"] = self.EXPIRING_CHOICES[:1]
+            self.set_expiring_choices(self.EXPIRING_CHOICES[:1])
+
+    def set_expiring_choices(self, choices) -> None:
+        expiring = self.filters["expiring"]
+        expiring.extra["choices"] = choices
+        # The form field is built once and cached on the filter (and copied with it from the
+        # class's base filters once anything, such as the API schema, has built it): drop it
+        # so it is rebuilt with these choices.
+        expiring.__dict__.pop("_field", None)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(staff_member__name__icontains=value) | Q(staff_member__staff_no__icontains=value))
