@@ -11,12 +11,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PASSWORD ?= intlportal-demo
 
-.PHONY: run test setup migrate seed serve test-postgres test-celery lint check-deploy messages clean
+.PHONY: run test setup migrate seed serve test-postgres test-faults test-celery lint check-deploy messages clean
 
 run: setup migrate seed serve
 
 test: setup
-	$(PY) -m pytest -q -n 2 -m "not celery_worker and not browser"
+	$(PY) -m pytest -q -n 2 -m "not celery_worker and not browser and not faults"
 
 $(VENV)/bin/python:
 	@PYBIN=$$(scripts/find-python.sh) || exit 1; \
@@ -36,13 +36,19 @@ migrate: setup
 seed: setup
 	$(PY) manage.py seed_demo --password "$(PASSWORD)"
 
+# DEBUG is off unless INTLPORTAL_DEBUG=1; static files come from whitenoise either way.
 serve: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ — sign in as office, leader or coordinator (password: $(PASSWORD))"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite against PostgreSQL (127.0.0.1:5432, user postgres, trust auth).
 test-postgres: setup
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal} $(PY) -m pytest -q -n 2 -m "not celery_worker and not browser"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal} $(PY) -m pytest -q -n 2 -m "not celery_worker and not browser and not faults"
+
+# The fault suite (tests/faults): its own redis-server and Celery worker/beat, killed and restarted.
+# On PostgreSQL (the production database) unless DATABASE_URL says otherwise.
+test-faults: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal_faults} $(PY) -m pytest -q -n 0 -m faults tests/faults
 
 # One task through a real Celery worker on Redis.
 test-celery: setup

@@ -17,9 +17,12 @@ from rest_framework import serializers
 from api.views import RecordViewSet
 from assessment.models import AssessmentRun
 from assessment.selectors import document_for
+from intlportal.filters import YearFilter
 
 
 class AssessmentRunFilter(django_filters.FilterSet):
+    year = YearFilter()
+
     class Meta:
         model = AssessmentRun
         fields = ["year", "trigger"]

@@ -15,9 +15,12 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 
 from intlportal import access
+from intlportal.filters import MAX_YEAR, MIN_YEAR, YearFilter
 
-# Bounds of the integer a date-part lookup accepts (``date__year=2025``).
-DATE_PART_BOUNDS = {"year": (1, 9999), "iso_year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+# Bounds of the integer a date-part lookup accepts (``date__year=2025``); years are the pages'
+# (``intlportal.filters.YearFilter``).
+YEAR_BOUNDS = (MIN_YEAR, MAX_YEAR)
+DATE_PART_BOUNDS = {"year": YEAR_BOUNDS, "iso_year": YEAR_BOUNDS, "month": (1, 12), "day": (1, 31)}
 # What a 64-bit database integer holds; beyond it the database driver overflows.
 ID_BOUNDS = (1, 2**63 - 1)
 INTEGER_BOUNDS = (-(2**63), 2**63 - 1)
@@ -47,7 +50,7 @@ def integer_bounds(model_filter, model, name: str = "") -> tuple[int, int] | Non
         return ID_BOUNDS
     if not isinstance(model_filter, django_filters.NumberFilter):
         return None
-    if name == "year":
+    if isinstance(model_filter, YearFilter) or name == "year":
         # Every "year" parameter of the portal is a calendar year, whatever its filter method
         # does with it; beyond these bounds date arithmetic fails.
         return DATE_PART_BOUNDS["year"]

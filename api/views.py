@@ -8,7 +8,7 @@ drops personal fields for everyone but the office.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import get_language, gettext
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
@@ -303,6 +303,11 @@ class DocsView(SpectacularSwaggerSplitView):
     template_name = "api/swagger_ui.html"
     url_name = "api:schema"
     title = "intlportal API"
+
+    def options(self, request, *args, **kwargs):
+        # An HTML page only: answer with the methods (DRF adds ``Allow``) instead of rendering
+        # the page's template around DRF's metadata, which fails (TemplateDoesNotExist, a 500).
+        return HttpResponse()
 
     @classmethod
     def as_view(cls, **initkwargs):

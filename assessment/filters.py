@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import IncentivePool, Indicator, Target
+from intlportal.filters import YearFilter
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -13,12 +14,16 @@ class IndicatorFilter(django_filters.FilterSet):
 
 
 class TargetFilter(django_filters.FilterSet):
+    year = YearFilter()
+
     class Meta:
         model = Target
         fields = ["year", "faculty", "indicator"]
 
 
 class PoolFilter(django_filters.FilterSet):
+    year = YearFilter()
+
     class Meta:
         model = IncentivePool
         fields = ["year"]

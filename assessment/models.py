@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -289,3 +290,28 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.faculty_code} {self.indicator}: {self.value}"
+
+
+class PendingRecompute(models.Model):
+    """A change to data the assessment counts, not yet recomputed (``assessment.tasks``).
+
+    Written in the transaction of the save (or import) that made it, so the need to recompute
+    is committed with the data and survives a cache or broker outage, a lost enqueue and a dead
+    worker; the recompute deletes exactly the rows it read, once the years are stored, and the
+    periodic sweep recomputes what is left.  Rows are only ever inserted, never updated: an
+    upsert of one shared row would make every counted save in the portal wait for the others'
+    row lock until they commit.
+    """
+
+    ALL_YEARS = 0  # any year may be affected: every assessed year and the current one
+
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("0 means every year."))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending recomputation")
+        verbose_name_plural = _("pending recomputations")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year or 'all'} ({self.requested_at:%Y-%m-%d %H:%M:%S})"

@@ -4,7 +4,9 @@ A converter turns the text of one cell into a Python value (``parse``, raising
 ``CellError`` with a translated reason) and a value back into what the spreadsheet shows
 (``export``).  Converters that name other records by natural key (``ForeignKey``,
 ``ManyToMany``) look every key of the file up in one query first (``prepare``), so an
-import of 10,000 rows does not run 10,000 lookups.
+import of 10,000 rows does not run 10,000 lookups, and only among the records the importing
+user may see (``access.scope_for``): a key outside the user's scope is "not found", exactly
+like one that does not exist.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
+
+from intlportal import access
 
 TRUE_WORDS = frozenset({"yes", "true", "1", "是", "y"})
 FALSE_WORDS = frozenset({"no", "false", "0", "否", "n"})
@@ -38,8 +42,9 @@ class Converter:
     def export(self, value: Any) -> Any:
         return "" if value is None else value
 
-    def prepare(self, raws: Iterable[str]) -> None:
-        """Called once with every non-empty cell of the column before ``parse``."""
+    def prepare(self, raws: Iterable[str], *, user) -> None:
+        """Called once, for the importing ``user``, with every non-empty cell of the column
+        before ``parse``."""
 
     def describe(self) -> str:
         """What the column accepts, for the template's instructions sheet."""
@@ -185,10 +190,10 @@ class ForeignKey(Converter):
         self.only = tuple(only) if only else None
         self._found: dict[str, Model] = {}
 
-    def prepare(self, raws: Iterable[str]) -> None:
+    def prepare(self, raws: Iterable[str], *, user) -> None:
         wanted = sorted(set(raws))
         self._found = {}
-        qs = self.model._default_manager.all()
+        qs = access.scope_for(user, self.model._default_manager.all())
         if self.only:
             qs = qs.only(self.key, *self.only)
         for start in range(0, len(wanted), LOOKUP_CHUNK):
@@ -219,8 +224,8 @@ class ManyToMany(ForeignKey):
     def _keys(self, raw: str) -> list[str]:
         return [part.strip() for part in raw.split(self.separator) if part.strip()]
 
-    def prepare(self, raws: Iterable[str]) -> None:
-        super().prepare(key for raw in raws for key in self._keys(raw))
+    def prepare(self, raws: Iterable[str], *, user) -> None:
+        super().prepare((key for raw in raws for key in self._keys(raw)), user=user)
 
     def parse(self, raw: str) -> list[Model]:
         keys = self._keys(raw)

@@ -7,7 +7,22 @@ the number of rows.
 
 Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
 return) is exported with a leading ``'``; reading strips exactly that prefix again, so an
-export imports unchanged.  Numbers are written as numbers and never prefixed.
+export imports unchanged.  Numbers are written as numbers and never prefixed.  Every
+spreadsheet the portal writes (these exports, the assessment workbook ...) goes through
+``SheetWriter`` / ``csv_lines``, which apply ``neutralise`` to every cell.
+
+Reading is bounded by what a file really holds, never by what it declares:
+
+* an ``.xlsx`` is a zip: before openpyxl parses anything, its parts are counted and their
+  unpacked sizes (which ``zipfile`` enforces while reading) and compression ratios checked
+  (``check_xlsx_archive``);
+* a sheet's declared dimension is ignored; a workbook's sheet ends after ``max_empty_rows()``
+  empty rows in a row (rows missing from a workbook cost nothing in the file, a CSV's empty
+  lines cost their bytes), its rows are read no wider than the header plus ``COLUMN_SLACK``;
+  a header has at most ``max_columns()`` columns, and a file with more than ``max_rows()``
+  rows is refused as soon as the row after the limit is read;
+* a cell holds at most ``max_cell_chars()`` characters (Excel's own limit), and any value echoed
+  in a message is shortened (``shorten``, ``shorten_echo``).
 """
 
 from __future__ import annotations
@@ -29,17 +44,71 @@ from django.utils.translation import gettext as _
 from intlportal import access
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 20 * MB
 DEFAULT_MAX_ROWS = 50_000
+DEFAULT_MAX_EMPTY_ROWS = 1_000
+DEFAULT_MAX_COLUMNS = 200
+COLUMN_SLACK = 10  # cells beyond the header that are still read, to report a shifted row
+DEFAULT_MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# A 50,000-row export of 14 columns unpacks to about 40 MB (sheet), 2.3 MB packed: ratio 17.
+DEFAULT_XLSX_MAX_BYTES = 100 * MB  # every part together, unpacked
+DEFAULT_XLSX_MAX_PART_BYTES = 64 * MB  # one sheet or the shared strings, unpacked
+XLSX_MAX_OTHER_PART_BYTES = 8 * MB  # styles, workbook, relations ...: read whole by openpyxl
+XLSX_MAX_PARTS = 1_000
+XLSX_MAX_RATIO = 100  # unpacked / packed of a part above XLSX_RATIO_FROM bytes
+XLSX_RATIO_FROM = 1 * MB
+DEFAULT_MAX_STORED_MESSAGE_CHARS = 200_000
+ECHO_CHARS = 80  # a cell's value quoted in a message: this many characters, then "…"
+MESSAGE_CHARS = 500  # one message at most (a backstop; values are shortened first)
 EXPORT_CHUNK = 2000
 
 
+def _setting(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
 def max_upload_bytes() -> int:
-    return getattr(settings, "DATAEXCHANGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    return _setting("DATAEXCHANGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
 def max_rows() -> int:
-    return getattr(settings, "DATAEXCHANGE_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return _setting("DATAEXCHANGE_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def max_empty_rows() -> int:
+    """Empty rows in a row after which a sheet is taken to have ended."""
+    return _setting("DATAEXCHANGE_MAX_EMPTY_ROWS", DEFAULT_MAX_EMPTY_ROWS)
+
+
+def max_columns() -> int:
+    return _setting("DATAEXCHANGE_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
+
+
+def max_cell_chars() -> int:
+    return _setting("DATAEXCHANGE_MAX_CELL_CHARS", DEFAULT_MAX_CELL_CHARS)
+
+
+def max_stored_message_chars() -> int:
+    """The characters of messages (and echoed values) an import job keeps, all together."""
+    return _setting("DATAEXCHANGE_MAX_STORED_MESSAGE_CHARS", DEFAULT_MAX_STORED_MESSAGE_CHARS)
+
+
+def shorten(text, limit: int = ECHO_CHARS) -> str:
+    """``text`` as it may be quoted back to the user: its first ``limit`` characters and "…"."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shorten_echo(message: str, value: str = "") -> tuple[str, str]:
+    """A message about a cell and the cell's value, both fit to show and store: the value
+    shortened, and shortened where the message quotes it; the message bounded as a whole."""
+    value = "" if value is None else str(value)
+    message = str(message)
+    short = shorten(value)
+    if short != value:
+        message = message.replace(value, short)
+    return shorten(message, MESSAGE_CHARS), short
 
 
 class FileRejected(ValueError):
@@ -113,20 +182,84 @@ def not_a_spreadsheet_message() -> str:
              "saved as UTF-8 (.csv).")
 
 
+def unpacks_message(limit: int) -> str:
+    return _("The workbook unpacks to more than %(mb)s MB. Split it into several files, or save it as a "
+             "CSV file (UTF-8).") % {"mb": max(limit // MB, 1)}
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse a workbook whose zip would unpack to too much, before openpyxl parses any of it.
+
+    ``zipfile`` never hands out more than a part's declared size (a part that inflates beyond it
+    fails its checksum), so the declared sizes are what reading can cost."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileRejected(not_a_spreadsheet_message()) from exc
+    if len(parts) > XLSX_MAX_PARTS:
+        raise FileRejected(_("This workbook has more than %(limit)s parts (sheets, images and the like). Copy "
+                             "its rows into a new workbook and upload that one.") % {"limit": XLSX_MAX_PARTS})
+    total_limit = _setting("DATAEXCHANGE_XLSX_MAX_BYTES", DEFAULT_XLSX_MAX_BYTES)
+    part_limit = _setting("DATAEXCHANGE_XLSX_MAX_PART_BYTES", DEFAULT_XLSX_MAX_PART_BYTES)
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if total > total_limit:
+            raise FileRejected(unpacks_message(total_limit))
+        big = part.filename.startswith("xl/worksheets/") or part.filename == "xl/sharedStrings.xml"
+        limit = part_limit if big else min(part_limit, XLSX_MAX_OTHER_PART_BYTES)
+        if part.file_size > limit:
+            raise FileRejected(unpacks_message(limit))
+        if part.file_size > XLSX_RATIO_FROM and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise FileRejected(_("This workbook expands to far more data than its size suggests, which a "
+                                 "workbook saved by Excel never does. Open it in Excel, save it again and "
+                                 "upload that copy."))
+
+
+def _trimmed(values: list[str]) -> list[str]:
+    values = list(values)
+    while values and not values[-1]:
+        values.pop()
+    return values
+
+
 def _xlsx_rows(data: bytes):
+    """The first sheet's rows, numbered as in the sheet.  Until the header (the first row with
+    anything in it) rows are read ``max_columns() + 1`` wide; then as wide as the header plus
+    ``COLUMN_SLACK``.  Rows missing from the file come as empty rows: the reader of this
+    generator stops after ``max_empty_rows()`` of them."""
     from openpyxl import load_workbook
 
     if not data.startswith(b"PK\x03\x04"):
         raise FileRejected(not_a_spreadsheet_message())
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            # The declared dimension is the file's say-so (it may claim A1:XFD1048576): read
+            # what the sheet holds instead.
+            sheet.reset_dimensions()
+            widest = max_columns() + 1
+            number, header = 0, []
+            for number, values in enumerate(sheet.iter_rows(max_col=widest, values_only=True), start=1):
+                header = [_cell_text(value) for value in values]
+                yield number, header
+                if any(header):
+                    break
+            if not any(header):
+                return
+            width = min(len(_trimmed(header)) + COLUMN_SLACK, widest)
+            first = number + 1
+            rows = sheet.iter_rows(min_row=first, max_col=width, values_only=True)
+            for row_number, values in enumerate(rows, start=first):
+                yield row_number, [_cell_text(value) for value in values]
+        finally:
+            workbook.close()
     except FileRejected:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, EOFError) as exc:
         raise FileRejected(not_a_spreadsheet_message()) from exc
 
 
@@ -138,28 +271,33 @@ def _csv_rows(data: bytes):
                              "(comma delimited)”, or upload the .xlsx workbook instead.")) from None
     if "\x00" in text:
         raise FileRejected(not_a_spreadsheet_message())
+    number = 0
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
             yield number, [_cell_text(value) for value in values]
     except csv.Error as exc:
-        raise FileRejected(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from exc
+        # With the default dialect the csv module fails only on a field beyond its limit
+        # (128 KB), that is a huge cell or a quotation mark never closed; its own message is
+        # English and technical, so say it in the user's words, with the row.
+        raise FileRejected(_("Row %(row)s of the CSV file cannot be read: it has a cell longer than %(limit)s "
+                             "characters, or a quotation mark that is never closed. Correct that row, or upload "
+                             "the .xlsx workbook instead.") % {"row": number + 1, "limit": max_cell_chars()}) from exc
 
 
 def sniff(file, *, name: str) -> None:
     """Check an upload before it is stored: its size, and that its content is what its name
-    says (an Excel workbook openpyxl opens, or UTF-8 text).  ``FileRejected`` otherwise."""
+    says (an Excel workbook openpyxl opens, within the unpacked-size limits, or UTF-8 text).
+    ``FileRejected`` otherwise."""
     suffix = Path(name).suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise FileRejected(not_a_spreadsheet_message())
     data = _read_bytes(file)
     if not data.strip():
         raise FileRejected(_("The file is empty."))
-    if suffix == ".xlsx":
-        for _row in _xlsx_rows(data):
-            break
-    else:
-        for _row in _csv_rows(data):
-            break
+    rows = _xlsx_rows(data) if suffix == ".xlsx" else _csv_rows(data)
+    for _row in rows:
+        break
+    rows.close()
     if hasattr(file, "seek"):
         file.seek(0)
 
@@ -168,7 +306,8 @@ def parse_file(file, *, name: str | None = None) -> Table:
     """Read ``file`` (a path, or an uploaded/open binary file) into a ``Table``.
 
     The kind of file is decided by the ending of ``name`` (or of the file's own name) and
-    then checked against the content.  Entirely empty rows are skipped.
+    then checked against the content.  Entirely empty rows are skipped; in a workbook, where
+    missing rows cost nothing in the file, ``max_empty_rows()`` of them in a row end the sheet.
     """
     name = name or getattr(file, "name", None) or str(file)
     suffix = Path(name).suffix.lower()
@@ -177,29 +316,60 @@ def parse_file(file, *, name: str | None = None) -> Table:
     data = _read_bytes(file)
     if not data.strip():
         raise FileRejected(_("The file is empty."))
-    rows_iter = _xlsx_rows(data) if suffix == ".xlsx" else _csv_rows(data)
+    rows = _xlsx_rows(data) if suffix == ".xlsx" else _csv_rows(data)
+    try:
+        return _table(rows, stop_after_empty=max_empty_rows() if suffix == ".xlsx" else None)
+    finally:
+        rows.close()
+
+
+def _table(rows, *, stop_after_empty: int | None) -> Table:
     header: list[str] | None = None
     table = Table(header=[])
-    limit = max_rows()
-    for number, values in rows_iter:
+    limit, cell_limit = max_rows(), max_cell_chars()
+    width = max_columns()
+    empty = 0
+    for number, values in rows:
         if not any(values):
+            empty += 1
+            if stop_after_empty is not None and empty >= stop_after_empty:
+                break
             continue
+        empty = 0
         if header is None:
-            header = values
-            while header and not header[-1]:
-                header.pop()
-            table.header = header
+            header = _trimmed(values)
+            if len(header) > width:
+                raise FileRejected(_("The header row has more than %(limit)s columns. Remove the columns that "
+                                     "are not imported.") % {"limit": width})
+            _check_cell_lengths(number, header, [], cell_limit)
+            # A column's name is short: a longer header cell names no column, and is echoed
+            # in the message saying so.
+            table.header = [shorten(title) for title in header]
             continue
         if len(table.rows) >= limit:
             raise FileRejected(_("The file has more than %(limit)s rows. Split it into several files.")
                                % {"limit": limit})
+        _check_cell_lengths(number, values, header, cell_limit)
         table.rows.append((number, values))
     if header is None:
         raise FileRejected(_("The file is empty."))
     return table
 
 
+def _check_cell_lengths(number: int, values: list[str], header: list[str], limit: int) -> None:
+    for position, text in enumerate(values):
+        if len(text) > limit:
+            column = header[position] if position < len(header) and header[position] else str(position + 1)
+            raise FileRejected(_("Row %(row)s, column %(column)s: the cell holds %(length)s characters, more than "
+                                 "the %(limit)s a cell may hold. Shorten it.") % {
+                "row": number, "column": shorten(column), "length": len(text), "limit": limit})
+
+
 # --- export ------------------------------------------------------------------------------
+#
+# The one neutralising writer: every spreadsheet the portal writes (these exports and
+# templates, the assessment workbook, whatever comes later) is written by ``SheetWriter``
+# (.xlsx) or ``csv_lines`` (.csv), which pass every cell through ``neutralise``.
 
 
 class _Echo:
@@ -209,15 +379,70 @@ class _Echo:
         return value
 
 
-def _export_rows(kind, queryset, columns):
-    for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
-        yield [neutralise(column.converter.export(getattr(obj, column.field))) for column in columns]
-
-
 def _csv_value(value) -> str:
     if isinstance(value, decimal.Decimal):
         return format(value, "f")
     return "" if value is None else str(value)
+
+
+def csv_lines(header, rows):
+    """A CSV file line by line (a byte-order mark first), every cell neutralised."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # the byte-order mark makes Excel open UTF-8 with the right characters
+    yield writer.writerow([_csv_value(neutralise(value)) for value in header])
+    for row in rows:
+        yield writer.writerow([_csv_value(neutralise(value)) for value in row])
+
+
+class Sheet:
+    """One sheet of a ``SheetWriter``: rows are appended, every cell neutralised."""
+
+    def __init__(self, sheet):
+        self._sheet = sheet
+
+    def append(self, values, *, bold: bool = False) -> None:
+        row = [neutralise(value) for value in values]
+        if bold:
+            from openpyxl.cell import WriteOnlyCell
+            from openpyxl.styles import Font
+
+            font = Font(bold=True)
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(self._sheet, value=value)
+                cell.font = font
+                cells.append(cell)
+            row = cells
+        self._sheet.append(row)
+
+
+class SheetWriter:
+    """An Excel workbook written in openpyxl's write-only (streaming) mode, so memory does not
+    grow with the rows; every cell goes through ``neutralise``."""
+
+    def __init__(self):
+        from openpyxl import Workbook
+
+        self._workbook = Workbook(write_only=True)
+
+    def sheet(self, title, header=(), *, freeze_header: bool = False) -> Sheet:
+        """A new sheet named ``title`` (cut to Excel's 31 characters), ``header`` in bold."""
+        sheet = self._workbook.create_sheet(str(title)[:31])
+        if freeze_header:
+            sheet.freeze_panes = "A2"  # before the first row: write-only sheets write it first
+        written = Sheet(sheet)
+        if header:
+            written.append(header, bold=True)
+        return written
+
+    def save(self, target) -> None:
+        """Write the workbook to ``target``, a path or a binary file."""
+        self._workbook.save(target)
+
+
+def _export_rows(kind, queryset, columns):
+    for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        yield [column.converter.export(getattr(obj, column.field)) for column in columns]
 
 
 def _filename(kind, fmt: str) -> str:
@@ -225,40 +450,24 @@ def _filename(kind, fmt: str) -> str:
 
 
 def csv_stream(kind, queryset, columns):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # the byte-order mark makes Excel open UTF-8 with the right characters
-    yield writer.writerow([column.name for column in columns])
-    for row in _export_rows(kind, queryset, columns):
-        yield writer.writerow([_csv_value(value) for value in row])
+    return csv_lines([column.name for column in columns], _export_rows(kind, queryset, columns))
 
 
 def write_xlsx(path, kind, queryset, columns, *, instructions: bool = False) -> None:
     """Write the workbook to ``path`` in openpyxl's write-only (streaming) mode."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(kind.name[:31])
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    writer = SheetWriter()
+    sheet = writer.sheet(kind.name, [column.name for column in columns])
     if queryset is not None:
         for row in _export_rows(kind, queryset, columns):
             sheet.append(row)
     if instructions:
-        notes = workbook.create_sheet(_("Instructions")[:31])
-        notes.append([_("column"), _("required"), _("accepts")])
+        notes = writer.sheet(_("Instructions"), [_("column"), _("required"), _("accepts")])
         for column in columns:
             notes.append([column.name, _("yes") if is_required(kind, column) else _("no"),
                           column.converter.describe()])
         notes.append([])
         notes.append([_("Fill in the first sheet. Only the first sheet is imported.")])
-    workbook.save(path)
+    writer.save(path)
 
 
 def is_required(kind, column) -> bool:

@@ -4,22 +4,46 @@
    optional, and the office's alone).
 2. Each cell is converted (``dataexchange.columns``); references are looked up in bulk.
 3. Each row is checked: required cells, cross-column ``checks``, the model's own field
-   validation and ``clean()``, the same natural key twice in one file, and access — a
-   coordinator may touch only rows of their own faculties and records they may still edit.
-4. If any row is bad, or on a dry run, nothing is written and the result lists every bad
-   row with its column and reason.  Otherwise, inside one transaction, new records are
+   validation and ``clean()``, the same natural key twice in one file, access — a
+   coordinator may touch only rows of their own faculties and records they may still edit;
+   a key matching a record the user may not see is refused without naming it — and the
+   kind's ``workflow`` (only the office sets or changes a workflow state).
+4. Inside one transaction, the kind's ``batch_checks`` see every row about to be written
+   together (a budget shared by the file's rows), under whatever row locks they take.
+5. If any row is bad, or on a dry run, nothing is written and the result lists every bad
+   row with its column and reason.  Otherwise, in that transaction, new records are
    bulk-created and changed ones bulk-updated (``version`` + 1) with their history entries
-   credited to the importing user, and ``records_imported`` is sent once the transaction
-   commits.  Rows that change nothing are left alone.
+   credited to the importing user, each workflow state the office set is recorded as a
+   ``WorkflowTransition``, and ``records_imported`` is sent once the transaction commits.
+   Rows that change nothing are left alone; an import that changes nothing writes nothing
+   and sends no signal.
+
+Concurrency (issue 20) — an import never duplicates or overwrites what someone saved while its
+file was being checked:
+
+* The records the rows change are locked (``select_for_update``, in ``pk`` order) in the
+  write transaction and their versions compared with the versions read while checking, as
+  ``intlportal.versioning.save_versioned`` does for a form.  A record saved (or deleted)
+  meanwhile makes its row a conflict; nothing is written.
+* Every import key is a unique constraint in the database: a record with a new row's key
+  created meanwhile makes the insert fail; the import answers which rows conflict, never the
+  database's own error, and writes nothing.
+* ``before_write`` and ``after_write`` (the import job's hooks, ``dataexchange.services``)
+  run inside the write transaction: the job is locked and checked before anything is
+  written, and marked written with its counts in the same transaction as the rows.
+* What runs after the commit (``records_imported``'s receivers: recompute scheduling,
+  notifications) cannot fail the import: each receiver's error is logged.
 """
 
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -28,16 +52,24 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
-from dataexchange.files import FileRejected, Table, is_required, parse_file
-from dataexchange.registry import Kind, can_import
+from dataexchange.files import FileRejected, Table, is_required, parse_file, shorten_echo
+from dataexchange.registry import Kind, PlannedRow, can_import
 from dataexchange.signals import records_imported
 from intlportal import access
+from intlportal.models import WorkflowTransition
+
+logger = logging.getLogger(__name__)
 
 BATCH = 500
 PREVIEW_ROWS = 200
 PROGRESS_EVERY = 500
 
 Progress = Callable[[str, int, int], None]
+
+
+class ImportAbandoned(Exception):
+    """Raised by a ``before_write``/``after_write`` hook to roll the import back (the job was
+    cancelled, marked failed by the watchdog, or already written by another delivery)."""
 
 
 @dataclass
@@ -48,6 +80,10 @@ class RowError:
     column: str | None
     message: str
     value: str = ""
+
+    def __post_init__(self) -> None:
+        # A cell may hold 32,767 characters: what is echoed and stored is shortened.
+        self.message, self.value = shorten_echo(self.message, self.value)
 
     def __str__(self) -> str:
         where = _("row %(row)s") % {"row": self.row}
@@ -164,8 +200,13 @@ def _positions(header: list[str]) -> dict[str, int]:
 
 
 def import_rows(kind: Kind, file, *, user, dry_run: bool, name: str | None = None,
-                progress: Progress | None = None) -> ImportResult:
-    """Import ``file`` as ``kind`` for ``user``; see the module docstring for the steps."""
+                progress: Progress | None = None, before_write: Callable[[], None] | None = None,
+                after_write: Callable[[ImportResult], None] | None = None) -> ImportResult:
+    """Import ``file`` as ``kind`` for ``user``; see the module docstring for the steps.
+
+    ``before_write()`` runs first in the write transaction, ``after_write(result)`` last, once
+    the rows are written (not on a dry run or when any row is bad); either may raise
+    ``ImportAbandoned`` to roll everything back (it propagates)."""
     if not can_import(user, kind):
         raise PermissionDenied
     report = progress or (lambda phase, done, total: None)
@@ -179,34 +220,96 @@ def import_rows(kind: Kind, file, *, user, dry_run: bool, name: str | None = Non
     result.columns = [column.name for column in columns]
     result.total = len(table.rows)
     report("checking", 0, result.total)
-    rows = _read_rows(kind, table, columns)
+    rows = _read_rows(kind, table, columns, user)
     _check_rows(kind, rows, columns, user)
     report("checking", result.total // 2, result.total)
     plan = _plan_changes(kind, rows, columns, user, report)
 
-    for row in rows:
-        result.errors.extend(row.errors)
-        if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"row": row.number, "action": row.action,
-                                   "cells": [row.cells[name] for name in result.columns]})
-    result.created, result.updated = len(plan.new), len(plan.changed)
-    result.unchanged = sum(1 for row in rows if row.action == "unchanged")
-    if not result.ok or dry_run:
-        return result
-
-    report("writing", 0, result.total)
+    writing = not dry_run and not any(row.errors for row in rows)
+    if writing and plan.changes:
+        report("writing", 0, result.total)
     try:
-        _write(kind, plan, user)
-    except IntegrityError as exc:
-        result.file_errors.append(_("The database refused the rows (%(reason)s). Nothing was written.")
-                                  % {"reason": exc})
-        return result
-    result.written = True
-    report("done", result.total, result.total)
+        # The batch checks and the writes share one transaction: the rows a check locks (a
+        # funding scheme) and the records about to change stay locked until they are written.
+        with transaction.atomic():
+            if writing and before_write is not None:
+                before_write()
+            _run_batch_checks(kind, plan)
+            if writing and plan.changes:
+                _lock_and_verify(kind, plan)
+            if writing and not any(row.errors for row in rows):
+                if plan.changes:  # an import that changes nothing writes nothing, signals nothing
+                    _write(kind, plan, user)
+                result.written = True
+                _summarise(result, rows)
+                if after_write is not None:
+                    after_write(result)
+    except IntegrityError:
+        # A unique key taken meanwhile (or another constraint): all rolled back, nothing written.
+        logger.info("import of %s refused by the database; looking for the conflicting rows", kind.name,
+                    exc_info=True)
+        result.written = False
+        if not _explain_refusal(kind, plan, columns):
+            result.file_errors.append(_(
+                "Someone else changed these records while the file was being checked, so the database "
+                "refused the rows. Nothing was written. Check the file again."))
+
+    _summarise(result, rows)
+    if result.ok and not dry_run:
+        report("done", result.total, result.total)
     return result
 
 
-def _read_rows(kind: Kind, table: Table, columns: list[Column]) -> list[_Row]:
+def _summarise(result: ImportResult, rows: list[_Row]) -> None:
+    """The result's errors, preview and counts from the rows as they now stand."""
+    result.errors = [error for row in rows for error in row.errors]
+    result.preview = [{"row": row.number, "action": row.action, "cells": [row.cells[name] for name in result.columns]}
+                      for row in rows[:PREVIEW_ROWS]]
+    result.created = sum(1 for row in rows if row.action == "create")
+    result.updated = sum(1 for row in rows if row.action == "update")
+    result.unchanged = sum(1 for row in rows if row.action == "unchanged")
+
+
+def _conflict(row: _Row, message: str) -> None:
+    row.action = "error"
+    row.errors.append(RowError(row.number, None, message))
+
+
+def _lock_and_verify(kind: Kind, plan: _Plan) -> None:
+    """Lock the records the plan changes and refuse the rows of those saved or deleted since
+    they were read (the optimistic lock of the forms); call inside the write transaction."""
+    read = {obj.pk: obj.version for _row, obj in plan.rows if obj.pk is not None}
+    if not read:
+        return
+    pks = sorted(read)
+    current: dict = {}
+    manager = kind.model._default_manager
+    for start in range(0, len(pks), BATCH):
+        chunk = pks[start:start + BATCH]
+        current.update(manager.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", "version"))
+    for row, obj in plan.rows:
+        if obj.pk is not None and current.get(obj.pk) != read[obj.pk]:
+            _conflict(row, _("This record was changed by someone else while the file was being checked. "
+                             "Check the file again."))
+
+
+def _explain_refusal(kind: Kind, plan: _Plan, columns: list[Column]) -> bool:
+    """After a refused write: mark the new rows whose key a record now has (created meanwhile
+    by someone else).  False when none does (the caller then says so in general terms)."""
+    new_rows = [row for row, obj in plan.rows if obj.pk is None]
+    if not new_rows:
+        return False
+    taken, _hidden = _existing(kind, new_rows, columns, user=None)
+    found = False
+    for row in new_rows:
+        if row.key in taken:
+            found = True
+            _conflict(row, _("Someone else added a record with the same %(key)s while the file was being "
+                             "checked. Check the file again.") % {"key": " + ".join(kind.key)})
+    return found
+
+
+def _read_rows(kind: Kind, table: Table, columns: list[Column], user) -> list[_Row]:
     positions = _positions(table.header)
     width = len(table.header)
     rows = []
@@ -221,7 +324,8 @@ def _read_rows(kind: Kind, table: Table, columns: list[Column]) -> list[_Row]:
     # Each import gets its own converters: they hold the references looked up for this file.
     converters = {column.name: copy.copy(column.converter) for column in columns}
     for column in columns:
-        converters[column.name].prepare(row.cells[column.name] for row in rows if row.cells[column.name])
+        converters[column.name].prepare((row.cells[column.name] for row in rows if row.cells[column.name]),
+                                        user=user)
     for row in rows:
         for column in columns:
             text = row.cells[column.name]
@@ -270,13 +374,21 @@ class _Plan:
     changed_fields: set[str] = field(default_factory=set)
     many: dict[str, list[tuple[Model, list[Model]]]] = field(default_factory=dict)
     years: set[int | None] = field(default_factory=set)
+    rows: list[tuple[_Row, Model]] = field(default_factory=list)  # every row to write, in file order
+    transitions: list[tuple[Model, str, str]] = field(default_factory=list)  # (record, from, to)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.new or self.changed or self.many)
 
 
-def _existing(kind: Kind, rows: list[_Row], columns: list[Column]) -> dict[tuple, Model]:
-    """The records the file's natural keys already name, in a query per ``BATCH`` rows."""
+def _existing(kind: Kind, rows: list[_Row], columns: list[Column], user) -> tuple[dict[tuple, Model], set]:
+    """The records the file's natural keys already name, in a query per ``BATCH`` rows, and
+    the primary keys of those among them the user may not see."""
     key_columns = [kind.column(name) for name in kind.key]
     many = [column.field for column in columns if column.is_many]
     found: dict[tuple, Model] = {}
+    hidden: set = set()
     keyed = [row for row in rows if not row.errors]
     for start in range(0, len(keyed), BATCH):
         chunk = keyed[start:start + BATCH]
@@ -288,14 +400,52 @@ def _existing(kind: Kind, rows: list[_Row], columns: list[Column]) -> dict[tuple
         qs = kind.model._default_manager.filter(**lookup)
         if many:
             qs = qs.prefetch_related(*many)
+        pks = set()
         for obj in qs:
             found[tuple(_current(obj, column) for column in key_columns)] = obj
-    return found
+            pks.add(obj.pk)
+        if pks and user is not None and not access.sees_everything(user):
+            visible = set(access.scope_for(user, kind.model._default_manager.filter(pk__in=pks))
+                          .values_list("pk", flat=True))
+            hidden |= pks - visible
+    return found, hidden
+
+
+def _label(kind: Kind, field_name: str, state: str) -> str:
+    return str(dict(kind.model._meta.get_field(field_name).flatchoices).get(state, state))
+
+
+def _check_workflow(kind: Kind, row: _Row, obj: Model, diff: dict[str, Any], plan: _Plan, user) -> bool:
+    """Apply the kind's workflow to a row: False (with the row's error) when the user may not
+    set the state it gives; a state the office sets is planned as a transition."""
+    flow = kind.workflow
+    if flow is None:
+        return True
+    name = kind.column(flow.column).field
+    before = flow.initial if obj.pk is None else getattr(obj, name)
+    after = diff.get(name, before)
+    if access.can_review(user):
+        if after != before:
+            plan.transitions.append((obj, before, after))
+        return True
+    labels = {"kind": kind.model._meta.verbose_name, "column": flow.column,
+              "from": _label(kind, name, before), "to": _label(kind, name, after)}
+    if obj.pk is None and after not in flow.states_for_new():
+        allowed = "”, “".join(_label(kind, name, state) for state in flow.states_for_new())
+        message = _("A new %(kind)s is imported as “%(allowed)s”; only the Foreign Affairs Office may record "
+                    "one as “%(to)s”.") % {**labels, "allowed": allowed}
+    elif obj.pk is not None and after != before:
+        message = _("Only the Foreign Affairs Office may change the %(column)s of a %(kind)s (here from "
+                    "“%(from)s” to “%(to)s”). Leave the cell as “%(from)s”.") % labels
+    else:
+        return True
+    row.errors.append(RowError(row.number, flow.column, message, row.cells.get(flow.column, "")))
+    return False
 
 
 def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, report: Progress) -> _Plan:
     plan = _Plan()
-    existing = _existing(kind, rows, columns)
+    existing, hidden = _existing(kind, rows, columns, user)
     single = [column for column in columns if not column.is_many]
     many = [column for column in columns if column.is_many]
     relations = {f.name for f in kind.model._meta.get_fields() if f.is_relation}
@@ -311,6 +461,12 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
         if row.errors:
             continue
         obj = existing.get(row.key)
+        if obj is not None and obj.pk in hidden:
+            # Another faculty's record: refuse without naming it or saying how it differs.
+            row.errors.append(RowError(row.number, None, _(
+                "This row matches a record you may not change. Leave it out of the file, or ask the "
+                "Foreign Affairs Office.")))
+            continue
         if obj is None:
             obj = kind.model()
             diff = {column.field: row.values[column.name] for column in single}
@@ -332,6 +488,9 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
                     "another faculty). Leave this row as it was, or ask the Foreign Affairs Office.")
                     % {"record": obj}))
                 continue
+        if not _check_workflow(kind, row, obj, diff, plan, user):
+            continue
+        if obj.pk is not None:
             plan.years.add(kind.year_of(obj))
         for name, value in diff.items():
             setattr(obj, name, value)
@@ -344,6 +503,7 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
                     row.errors.append(RowError(row.number, column, message, row.cells.get(column or "", "")))
             continue
         plan.years.add(kind.year_of(obj))
+        plan.rows.append((row, obj))
         if obj.pk is None:
             row.action = "create"
             plan.new.append(obj)
@@ -356,33 +516,67 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
     return plan
 
 
+def _run_batch_checks(kind: Kind, plan: _Plan) -> None:
+    """The kind's checks over every row about to be written; call inside the write transaction."""
+    if not kind.batch_checks or not plan.rows:
+        return
+    planned = [PlannedRow(number=row.number, values=row.values, record=obj) for row, obj in plan.rows]
+    by_number = {row.number: row for row, _obj in plan.rows}
+    for check in kind.batch_checks:
+        for number, problems in check(planned).items():
+            row = by_number[number]
+            row.action = "error"
+            for column, message in problems.items():
+                row.errors.append(RowError(number, column, message, row.cells.get(column or "", "")))
+
+
 def _write(kind: Kind, plan: _Plan, user) -> None:
+    """Write the plan; call inside ``transaction.atomic()``."""
     model = kind.model
     reason = "import"
     # A command run without --user imports as the office but is credited to no one.
     user = user if getattr(user, "pk", None) else None
-    with transaction.atomic():
-        if plan.new:
-            bulk_create_with_history(plan.new, model, batch_size=BATCH, default_user=user,
-                                     default_change_reason=reason)
-        if plan.changed:
-            now = timezone.now()
-            for obj in plan.changed:
-                obj.version += 1
-                obj.updated_at = now
-            fields = sorted(plan.changed_fields | {"version", "updated_at"})
-            bulk_update_with_history(plan.changed, model, fields, batch_size=BATCH, default_user=user,
-                                     default_change_reason=reason)
-        for name, pairs in plan.many.items():
-            m2m = model._meta.get_field(name)
-            through = m2m.remote_field.through
-            source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
-            through.objects.filter(**{f"{source}__in": [obj.pk for obj, _w in pairs]}).delete()
-            through.objects.bulk_create(
-                [through(**{f"{source}_id": obj.pk, f"{target}_id": other.pk})
-                 for obj, wanted in pairs for other in wanted],
-                batch_size=BATCH,
-            )
-        years = None if kind.year is None else {year for year in plan.years if year is not None}
-        transaction.on_commit(lambda: records_imported.send(
-            sender=model, kind=kind.name, years=years, user=user))
+    if plan.new:
+        bulk_create_with_history(plan.new, model, batch_size=BATCH, default_user=user,
+                                 default_change_reason=reason)
+    if plan.changed:
+        now = timezone.now()
+        for obj in plan.changed:
+            obj.version += 1
+            obj.updated_at = now
+        fields = sorted(plan.changed_fields | {"version", "updated_at"})
+        bulk_update_with_history(plan.changed, model, fields, batch_size=BATCH, default_user=user,
+                                 default_change_reason=reason)
+    for name, pairs in plan.many.items():
+        m2m = model._meta.get_field(name)
+        through = m2m.remote_field.through
+        source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        through.objects.filter(**{f"{source}__in": [obj.pk for obj, _w in pairs]}).delete()
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": obj.pk, f"{target}_id": other.pk})
+             for obj, wanted in pairs for other in wanted],
+            batch_size=BATCH,
+        )
+    if plan.transitions:
+        # The workflow steps the office took by import, as its transition services record them;
+        # a record created in a later state is recorded as moved there from the initial state.
+        content_type = ContentType.objects.get_for_model(model)
+        comment = _("Imported from a spreadsheet")
+        WorkflowTransition.objects.bulk_create(
+            [WorkflowTransition(content_type=content_type, object_id=obj.pk, from_state=before,
+                                to_state=after, by=user, comment=comment)
+             for obj, before, after in plan.transitions],
+            batch_size=BATCH,
+        )
+    # A record without a year (a staff member with no dates) may count in any year.
+    years = None if kind.year is None or None in plan.years else set(plan.years)
+    transaction.on_commit(lambda: announce_import(model, kind=kind.name, years=years, user=user), robust=True)
+
+
+def announce_import(model: type[Model], *, kind: str, years: set | None, user) -> None:
+    """Send ``records_imported`` after the commit: a receiver's error (the broker or cache
+    down, a bug) is logged, never raised — the records are in the database whatever it does."""
+    for receiver, outcome in records_imported.send_robust(sender=model, kind=kind, years=years, user=user):
+        if isinstance(outcome, Exception):
+            logger.error("records_imported receiver %r failed after an import of %s", receiver, kind,
+                         exc_info=(type(outcome), outcome, outcome.__traceback__))

@@ -21,6 +21,10 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
+    class Step(models.TextChoices):
+        CHECK = "check", _("check")
+        COMMIT = "commit", _("import")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                              on_delete=models.CASCADE, related_name="+")
@@ -31,6 +35,11 @@ class ImportJob(models.Model):
     done = models.PositiveIntegerField(_("rows processed"), default=0)
     total = models.PositiveIntegerField(_("rows"), default=0)
     result = models.JSONField(_("result"), default=dict, blank=True)
+    # The step last queued, which Retry queues again.
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices, default=Step.CHECK)
+    # Set in the transaction that writes the rows: the job's rows are in the database.  A
+    # redelivered task, the watchdog and the failure handler read it to tell the truth.
+    written_at = models.DateTimeField(_("written at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -49,6 +58,16 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in {self.Status.CHECKING, self.Status.WRITING}
+
+    @property
+    def retryable(self) -> bool:
+        """A failed job whose file is still kept and of which nothing was written."""
+        return self.status == self.Status.FAILED and bool(self.stored_name) and self.written_at is None
+
+    @property
+    def cancellable(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.CHECKED, self.Status.WRITING,
+                               self.Status.FAILED} and self.written_at is None
 
     @property
     def percent(self) -> int:

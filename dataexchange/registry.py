@@ -40,11 +40,29 @@ Declare a kind in ``<app>/dataexchange.py`` (found automatically when the app lo
   with a ``faculty_id`` such as a staff member or a programme).  A coordinator may import
   only rows of their own faculties.  Who may import at all is ``access.can_create``.
 * ``checks``: functions of the row's values returning ``{column: reason}`` for rules that
-  span columns (``ordered("starts_on", "ends_on")``).
+  span columns (``ordered("starts_on", "ends_on")``, ``same_faculty("staff_no", "faculty")``).
+* ``workflow=ImportWorkflow("status", initial="planned")``: the column holding a workflow
+  state.  Anyone but the office may create rows only in ``coordinator_states`` (default:
+  the initial state) and never change the state of an existing record; the office may, and
+  each record it moves (or creates in another state than the initial one, then "from" is
+  the initial state) gets a ``WorkflowTransition`` with the comment "Imported", written in
+  the import's transaction.
+* ``batch_checks``: functions of every row about to be written together
+  (``Sequence[PlannedRow]``) returning ``{row number: {column: reason}}``, for rules over the
+  whole file such as a budget.  They run inside the write transaction (a dry run opens one
+  and writes nothing), so they may lock rows with ``select_for_update``.
+* References (``ForeignKey``, ``ManyToMany``) are looked up among the records the importing
+  user may see (``access.scope_for``): anything else is "not found".
 
 Then ``RecordListView.export_kind = "mobilities"`` exports any filtered list, and
 ``/data/mobilities/import/`` imports.  After a successful import,
-``dataexchange.signals.records_imported`` is sent on commit.
+``dataexchange.signals.records_imported`` is sent on commit (a receiver's error is logged,
+never raised: the import is committed).
+
+Every ``key`` must be a unique constraint of the model (a ``unique`` field or a
+``UniqueConstraint`` on exactly those fields, added with a migration whose first step is
+``dataexchange.migration_checks.refuse_duplicate_keys``): concurrent imports then cannot
+duplicate a record, and ``tests/dataexchange/test_import_races.py`` checks every kind.
 """
 
 from __future__ import annotations
@@ -65,6 +83,36 @@ if TYPE_CHECKING:
 RowCheck = Callable[[dict[str, Any]], dict[str, str]]
 
 
+@dataclass(frozen=True)
+class ImportWorkflow:
+    """The column of a kind that holds its workflow state, and which states an import may set.
+
+    ``initial`` is the state the forms create a record in; ``coordinator_states`` the states
+    anyone but the office may create a row in (default: only ``initial``).  Only the office
+    changes the state of an existing record by import, and every such change is recorded as a
+    ``WorkflowTransition``.
+    """
+
+    column: str
+    initial: str
+    coordinator_states: Sequence[str] = ()
+
+    def states_for_new(self) -> tuple[str, ...]:
+        return tuple(self.coordinator_states) or (self.initial,)
+
+
+@dataclass
+class PlannedRow:
+    """A checked row about to be written: ``record`` holds its new values (``pk`` None if new)."""
+
+    number: int
+    values: dict[str, Any]
+    record: Model
+
+
+BatchCheck = Callable[[Sequence[PlannedRow]], dict[int, dict[str | None, str]]]
+
+
 @dataclass
 class Kind:
     """A record kind that can be exported to and imported from a spreadsheet."""
@@ -77,14 +125,17 @@ class Kind:
     year: str | Callable[[Model], int | None] | None = None
     checks: Sequence[RowCheck] = field(default_factory=tuple)
     label: Any = None
+    workflow: ImportWorkflow | None = None
+    batch_checks: Sequence[BatchCheck] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         names = [column.name for column in self.columns]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: duplicate column names")
-        unknown = [name for name in (*self.key, self.faculty) if name and name not in names]
+        workflow = self.workflow.column if self.workflow else None
+        unknown = [name for name in (*self.key, self.faculty, workflow) if name and name not in names]
         if unknown:
-            raise ValueError(f"{self.name}: key or faculty names unknown columns {unknown}")
+            raise ValueError(f"{self.name}: key, faculty or workflow names unknown columns {unknown}")
         self.columns = tuple(self.columns)
         self.key = tuple(self.key)
         self.label = self.label or self.model._meta.verbose_name_plural
@@ -179,6 +230,20 @@ def not_more_than(part: str, whole: str) -> RowCheck:
     return check
 
 
+def same_faculty(record: str, faculty: str) -> RowCheck:
+    """A check that the record named in the ``record`` column (a staff member, a programme)
+    belongs to the faculty of the ``faculty`` column, as the forms require."""
+
+    def check(values: dict[str, Any]) -> dict[str, str]:
+        named, chosen = values.get(record), values.get(faculty)
+        if named is None or chosen is None or getattr(named, "faculty_id", None) in (None, chosen.pk):
+            return {}
+        return {record: _("%(value)s does not belong to %(faculty)s, the faculty of this row.")
+                % {"value": named, "faculty": chosen}}
+
+    return check
+
+
 def export_response(kind_name: str, queryset: QuerySet, *, fmt: str, user):
     """A streaming download of ``queryset`` (scoped to the user) as ``csv`` or ``xlsx``."""
     from dataexchange.files import export_response as respond
@@ -194,15 +259,17 @@ def parse_file(file, *, name: str | None = None):
 
 
 def import_rows(kind: Kind | str, file, *, user, dry_run: bool, name: str | None = None,
-                progress=None) -> ImportResult:
-    """Check every row of ``file`` and, unless ``dry_run`` or any row is bad, write them all."""
+                progress=None, before_write=None, after_write=None) -> ImportResult:
+    """Check every row of ``file`` and, unless ``dry_run`` or any row is bad, write them all
+    (``before_write``/``after_write``: hooks inside the write transaction, see the importer)."""
     from dataexchange.importer import import_rows as run
 
     return run(get(kind) if isinstance(kind, str) else kind, file, user=user, dry_run=dry_run,
-               name=name, progress=progress)
+               name=name, progress=progress, before_write=before_write, after_write=after_write)
 
 
 __all__ = [
-    "Column", "Kind", "ManyToMany", "can_export", "can_import", "export_response", "get",
-    "import_rows", "kinds", "not_more_than", "ordered", "parse_file", "register",
+    "BatchCheck", "Column", "ImportWorkflow", "Kind", "ManyToMany", "PlannedRow", "can_export", "can_import",
+    "export_response", "get", "import_rows", "kinds", "not_more_than", "ordered", "parse_file", "register",
+    "same_faculty",
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("jobs/<uuid:job_id>/", views.job, name="job"),
     path("jobs/<uuid:job_id>/status/", views.job_status, name="job-status"),
     path("jobs/<uuid:job_id>/commit/", views.job_commit, name="job-commit"),
+    path("jobs/<uuid:job_id>/retry/", views.job_retry, name="job-retry"),
     path("jobs/<uuid:job_id>/cancel/", views.job_cancel, name="job-cancel"),
 ]

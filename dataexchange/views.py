@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dataexchange import registry, services
 from dataexchange.files import is_required, template_response
@@ -109,17 +109,34 @@ def job_status(request, job_id):
 def job_commit(request, job_id):
     found = _own_job(request, job_id)
     _importable(request, found.kind)
-    if found.status != ImportJob.Status.CHECKED:
+    if found.status != ImportJob.Status.CHECKED or not services.import_job_commit(job=found):
         messages.error(request, _("This import cannot be committed any more. Upload the file again."))
-        return redirect(found)
-    services.import_job_commit(job=found)
     return redirect(found)
 
 
 @require_POST
-def job_cancel(request, job_id):
+def job_retry(request, job_id):
+    """Run a failed job's check or commit again (its file is kept until it is done)."""
     found = _own_job(request, job_id)
-    kind = found.kind
-    services.import_job_cancel(job=found)
+    _importable(request, found.kind)
+    if not found.retryable or not services.import_job_retry(job=found):
+        messages.error(request, _("This import cannot be retried. Upload the file again."))
+    return redirect(found)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def job_cancel(request, job_id):
+    """Ask for confirmation (GET), then delete the job and its file (POST) — also while it
+    runs; a job whose rows were written already cannot be cancelled, and says so."""
+    found = _own_job(request, job_id)
+    kind = _kind(found.kind)
+    if request.method != "POST":
+        if not found.cancellable:
+            return redirect(found)
+        return render(request, "dataexchange/job_cancel.html", {
+            "job": found, "kind": kind, "title": _("Cancel this import?")})
+    if not services.import_job_cancel(job=found):
+        messages.warning(request, _("The import had already been written, so it can no longer be cancelled."))
+        return redirect(found)
     messages.info(request, _("The import was cancelled. Nothing was written."))
-    return redirect("dataexchange:import", kind)
+    return redirect("dataexchange:import", kind.name)

@@ -1,10 +1,70 @@
-"""The exchanges' record kinds in the import/export registry (see ``dataexchange.registry``)."""
+"""The exchanges' record kinds in the import/export registry (see ``dataexchange.registry``).
+
+Mobilities follow their workflow (only the office imports a state other than "planned") and
+their funding: the file's rows must fit the schemes' budgets, each row and all of them
+together, as the form's ``exchanges.services.check_funding`` requires of one mobility.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
 
 from dataexchange.columns import Choice, Column, Country, Date, Decimal, ForeignKey, Integer, ManyToMany, Text
-from dataexchange.registry import Kind, not_more_than, ordered, register
-from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution
+from dataexchange.registry import ImportWorkflow, Kind, PlannedRow, not_more_than, ordered, register, same_faculty
+from exchanges.models import COMMITTED_STATES, Agreement, Event, FundingScheme, Mobility, PartnerInstitution
 from faculties.models import Faculty
 from staff.models import StaffMember
+
+FUNDED_STATES = (*COMMITTED_STATES, Mobility.Status.COMPLETED)
+
+
+def funding_within_budget(rows: Sequence[PlannedRow]) -> dict[int, dict[str | None, str]]:
+    """Refuse the rows whose amounts would take a funding scheme past its budget.
+
+    The rows are taken in file order; each must fit what is left once the database's other
+    mobilities and the file's earlier rows are counted.  A row that changes a mobility
+    replaces its old amount.  Runs inside the import's write transaction and locks the
+    schemes' rows, as ``check_funding`` does, so a form saved meanwhile waits for the import.
+    """
+    funded = [row for row in rows if row.record.funding_scheme_id and row.record.amount
+              and row.record.status in FUNDED_STATES]
+    if not funded:
+        return {}
+    ids = sorted({row.record.funding_scheme_id for row in funded})
+    schemes = {scheme.pk: scheme for scheme in FundingScheme.objects.select_for_update().filter(pk__in=ids)
+               .order_by("pk")}
+    in_file = {row.record.pk for row in rows if row.record.pk is not None}
+    committed: dict[int, decimal.Decimal] = defaultdict(decimal.Decimal)
+    spent: dict[int, decimal.Decimal] = defaultdict(decimal.Decimal)
+    others = (Mobility.objects.filter(funding_scheme_id__in=ids, status__in=FUNDED_STATES, amount__isnull=False)
+              .values_list("pk", "funding_scheme_id", "status", "amount"))
+    for pk, scheme_id, status, amount in others.iterator():
+        if pk not in in_file:
+            (spent if status == Mobility.Status.COMPLETED else committed)[scheme_id] += amount
+    stored = {scheme_id: committed[scheme_id] + spent[scheme_id] for scheme_id in ids}
+    errors: dict[int, dict[str | None, str]] = {}
+    for row in funded:
+        mobility, scheme = row.record, schemes[row.record.funding_scheme_id]
+        available = scheme.budget - committed[scheme.pk] - spent[scheme.pk]
+        if mobility.amount <= available:
+            (spent if mobility.status == Mobility.Status.COMPLETED else committed)[scheme.pk] += mobility.amount
+            continue
+        message = _(
+            "“%(scheme)s” cannot fund %(amount)s yuan: only %(available)s yuan is left of its budget of "
+            "%(budget)s yuan (%(committed)s committed to planned and approved mobilities, %(spent)s spent "
+            "on completed ones).") % {
+                "scheme": scheme, "amount": mobility.amount, "available": max(available, decimal.Decimal(0)),
+                "budget": scheme.budget, "committed": committed[scheme.pk], "spent": spent[scheme.pk]}
+        earlier = committed[scheme.pk] + spent[scheme.pk] - stored[scheme.pk]
+        if earlier:
+            message += " " + _("Earlier rows of this file take %(earlier)s yuan of it.") % {"earlier": earlier}
+        errors[row.number] = {"amount": message}
+    return errors
+
 
 register(Kind(
     name="partners",
@@ -72,7 +132,9 @@ register(Kind(
     key=("faculty", "person_id", "activity", "starts_on"),
     faculty="faculty",
     year="starts_on",
-    checks=[ordered("starts_on", "ends_on")],
+    checks=[ordered("starts_on", "ends_on"), same_faculty("staff_no", "faculty")],
+    workflow=ImportWorkflow("status", initial=Mobility.Status.PLANNED),
+    batch_checks=[funding_within_budget],
 ))
 
 register(Kind(

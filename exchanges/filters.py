@@ -21,6 +21,7 @@ from exchanges.models import (
 from exchanges.widgets import PartnerComboboxInput
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
+from intlportal.filters import YearFilter
 
 
 def _partner_filter():
@@ -72,8 +73,8 @@ class AgreementFilter(PartnerSearchMixin, FacultyScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=Agreement.Status.choices)
     validity = django_filters.ChoiceFilter(label=_("validity"), choices=VALIDITY_CHOICES, method="filter_validity")
     country = django_filters.ChoiceFilter(label=_("country"), choices=countries, field_name="partner__country")
-    year = django_filters.NumberFilter(label=_("year"), method="filter_year",
-                                       help_text=_("Agreements in force at some time in that year."))
+    year = YearFilter(label=_("year"), method="filter_year",
+                      help_text=_("Agreements in force at some time in that year."))
 
     class Meta:
         model = Agreement
@@ -94,12 +95,12 @@ class AgreementFilter(PartnerSearchMixin, FacultyScopedFilterSet):
         return queryset.in_effect()
 
     def filter_year(self, queryset, name, value):
-        return queryset.overlapping_year(int(value))
+        return queryset.overlapping_year(value)
 
 
 class FundingSchemeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
 
     class Meta:
         model = FundingScheme
@@ -118,8 +119,8 @@ class MobilityFilter(PartnerSearchMixin, FacultyScopedFilterSet):
     activity = django_filters.ChoiceFilter(label=_("activity"), choices=Mobility.Activity.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Mobility.Status.choices)
     stage = django_filters.ChoiceFilter(label=_("needs attention"), choices=STAGE_CHOICES, method="filter_stage")
-    year = django_filters.NumberFilter(label=_("year"), field_name="starts_on", lookup_expr="year",
-                                       help_text=_("The year the mobility starts."))
+    year = YearFilter(label=_("year"), field_name="starts_on", lookup_expr="year",
+                      help_text=_("The year the mobility starts."))
     country = django_filters.ChoiceFilter(label=_("country"), choices=countries)
     partner = _partner_filter()
     funding_scheme = django_filters.ModelChoiceFilter(label=_("funding scheme"), queryset=FundingScheme.objects.all())
@@ -142,7 +143,7 @@ class EventFilter(PartnerSearchMixin, FacultyScopedFilterSet):
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
     faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all())
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=Event.Kind.choices)
-    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="date", lookup_expr="year")
     partner = _partner_filter()
 
     class Meta:
@@ -154,7 +155,7 @@ class StudentLanguageTestFilter(FacultyScopedFilterSet):
     q = django_filters.CharFilter(label=_("student number"), field_name="student_id", lookup_expr="icontains")
     faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all())
     test = django_filters.ChoiceFilter(label=_("test"), choices=StudentLanguageTest.Test.choices)
-    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="date", lookup_expr="year")
     min_score = django_filters.NumberFilter(label=_("minimum score"), field_name="score", lookup_expr="gte")
 
     class Meta:

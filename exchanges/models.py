@@ -182,6 +182,8 @@ class Agreement(Record):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                                    name="agreement_dates_ordered"),
+            # The import key (exchanges/dataexchange.py "agreements").
+            models.UniqueConstraint(fields=["partner", "title", "starts_on"], name="agreement_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -390,6 +392,9 @@ class Mobility(Record):
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="mobility_dates_ordered"),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0),
                                    name="mobility_amount_not_negative"),
+            # The import key (exchanges/dataexchange.py "mobilities").
+            models.UniqueConstraint(fields=["faculty", "person_id", "activity", "starts_on"],
+                                    name="mobility_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -463,6 +468,8 @@ class Event(Record):
         constraints = [
             models.CheckConstraint(condition=Q(participants_foreign__lte=F("participants_total")),
                                    name="event_foreign_within_total"),
+            # The import key (exchanges/dataexchange.py "events").
+            models.UniqueConstraint(fields=["faculty", "title", "date"], name="event_key_unique"),
         ]
 
     def __str__(self) -> str:

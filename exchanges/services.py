@@ -67,14 +67,15 @@ def mobility_save(*, mobility: Mobility, by, expected_version: int | None = None
     """Create or change a mobility, refusing an overspend and a save over a newer one.
 
     Raises ``ValidationError`` (keyed by field) when the funding does not allow the amount,
-    and ``intlportal.versioning.StaleEdit`` when someone saved the record after it was read.
+    and ``intlportal.versioning.StaleEdit`` when someone saved the record after it was read
+    or, for a change, ``expected_version`` is missing or invalid (there is no default).
     """
     with transaction.atomic():
         check_funding(mobility)
         if mobility.pk is None:
             mobility.save()
         else:
-            save_versioned(mobility, expected_version=expected_version or mobility.version)
+            save_versioned(mobility, expected_version=expected_version)
     return mobility
 
 

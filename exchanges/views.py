@@ -104,7 +104,9 @@ def partner_autocomplete(request):
     """Up to 20 partners whose names or domains contain ``q``, best matches first (JSON)."""
     if not access.roles(request.user):
         raise PermissionDenied
-    text = " ".join(request.GET.get("q", "").split())[:100]
+    # Control characters are dropped (PostgreSQL refuses a null character in a query: 500).
+    typed = "".join(c for c in request.GET.get("q", "")[:1000] if c.isprintable() or c.isspace())
+    text = " ".join(typed.split())[:100]
     results = []
     if text:
         partners = (PartnerInstitution.objects.search(text)
@@ -355,9 +357,11 @@ class MobilityUpdate(ExchangesFormMixin, RecordUpdateView):
         mobility = form.save(commit=False)
         try:
             services.mobility_save(mobility=mobility, by=self.request.user,
-                                   expected_version=form.cleaned_data.get("version") or mobility.version)
+                                   expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
             return self.stale(form, stale)
+        except Mobility.DoesNotExist as gone:  # deleted while the form was open
+            raise Http404 from gone
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -1,7 +1,7 @@
 """The faculties' record kinds in the import/export registry (see ``dataexchange.registry``)."""
 
 from dataexchange.columns import Choice, Column, Date, ForeignKey, Integer, Text
-from dataexchange.registry import Kind, ordered, register
+from dataexchange.registry import ImportWorkflow, Kind, ordered, register
 from faculties.models import Faculty, FacultyYear, InternationalizationPlan
 
 register(Kind(
@@ -31,9 +31,9 @@ register(Kind(
     year="year",
 ))
 
-# Plans: the office imports them (faculty=None), because a row carries the workflow status and
-# only the office may set one; everyone exports what they may see.  An approved plan is
-# read-only, so a row that would change one is refused like any other edit.
+# Plans: the office imports them (faculty=None); everyone exports what they may see.  A status
+# the import sets is recorded as a workflow step (``workflow``).  An approved plan is read-only,
+# so a row that would change one is refused like any other edit.
 register(Kind(
     name="plans",
     model=InternationalizationPlan,
@@ -47,4 +47,5 @@ register(Kind(
     key=("faculty", "first_year", "title"),
     checks=[ordered("first_year", "last_year")],
     year="first_year",
+    workflow=ImportWorkflow("status", initial=InternationalizationPlan.Status.DRAFT),
 ))

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember
+from intlportal.filters import YearFilter
 
 
 class FacultyScopedFilterSet(django_filters.FilterSet):
@@ -42,6 +43,7 @@ class DisciplineFilter(FacultyScopedFilterSet):
 
 class FacultyYearFilter(FacultyScopedFilterSet):
     faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all())
+    year = YearFilter()
 
     class Meta:
         model = FacultyYear

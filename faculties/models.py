@@ -191,6 +191,8 @@ class InternationalizationPlan(Record):
         constraints = [
             models.CheckConstraint(condition=Q(last_year__gte=F("first_year")),
                                    name="plan_years_ordered"),
+            # The import key (faculties/dataexchange.py "plans"): one row, one plan.
+            models.UniqueConstraint(fields=["faculty", "first_year", "title"], name="plan_key_unique"),
         ]
         indexes = [models.Index(fields=["status", "first_year", "last_year"])]
 

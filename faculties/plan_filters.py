@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty, InternationalizationPlan
+from intlportal.filters import YearFilter
 
 
 class PlanFilter(FacultyScopedFilterSet):
     faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all())
     status = django_filters.ChoiceFilter(label=_("status"), choices=InternationalizationPlan.Status.choices)
-    year = django_filters.NumberFilter(label=_("covers year"), method="covers_year")
+    year = YearFilter(label=_("covers year"), method="covers_year")
     q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:

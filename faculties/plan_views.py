@@ -108,12 +108,14 @@ class PlanUpdate(RecordUpdateView):
         return plan
 
     def form_valid(self, form):
-        expected = form.cleaned_data.get("version") or self.object.version
         try:
+            # The version the form validated; plan_update refuses a missing or stale one.
             self.object = services.plan_update(plan=form.instance, by=self.request.user, data=form.cleaned_data,
-                                               expected_version=expected)
+                                               expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
             return self.stale(form, stale)
+        except InternationalizationPlan.DoesNotExist as gone:  # deleted while the form was open
+            raise Http404 from gone
         except WorkflowError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
@@ -202,6 +204,8 @@ def target_form(request, pk: int, target_pk: int | None = None):
             form.is_valid()
             form.add_error(None, _("Someone saved this target after you opened it. Your values are still in the "
                                    "form; review the other changes, then save again to keep yours."))
+        except PlanTarget.DoesNotExist as gone:  # deleted while the form was open
+            raise Http404 from gone
         except (WorkflowError, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             return redirect(plan)

@@ -66,9 +66,10 @@ def plan_create(*, by, data: dict[str, Any]) -> InternationalizationPlan:
 
 
 def plan_update(*, plan: InternationalizationPlan, by, data: dict[str, Any],
-                expected_version: int) -> InternationalizationPlan:
-    """Save changed content of a draft or returned plan; refuses a save over a newer one
-    (``StaleEdit``) and any change once the plan left the editable states."""
+                expected_version: int | None) -> InternationalizationPlan:
+    """Save changed content of a draft or returned plan; refuses a save over a newer one or
+    one naming no valid version (``StaleEdit``) and any change once the plan left the
+    editable states."""
     with transaction.atomic():
         current = InternationalizationPlan.objects.select_for_update().get(pk=plan.pk)
         _require_editable(current)
@@ -126,7 +127,8 @@ def plan_return(*, plan: InternationalizationPlan, by, comment: str) -> Internat
 
 
 def plan_target_save(*, target: PlanTarget, by, expected_version: int | None = None) -> PlanTarget:
-    """Add or change a planned target of an editable plan."""
+    """Add or change a planned target of an editable plan.  Changing one needs the version it
+    was read at (``StaleEdit`` when it is missing, invalid or older than the stored one)."""
     with transaction.atomic():
         plan = InternationalizationPlan.objects.select_for_update().get(pk=target.plan_id)
         _require_editable(plan)
@@ -134,7 +136,7 @@ def plan_target_save(*, target: PlanTarget, by, expected_version: int | None = N
         if target.pk is None:
             target.save()
         else:
-            save_versioned(target, expected_version=expected_version or target.version)
+            save_versioned(target, expected_version=expected_version)
     return target
 
 

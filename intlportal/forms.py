@@ -8,6 +8,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from intlportal import access
+from intlportal.versioning import InvalidVersion, parse_expected_version
 
 
 class DateInput(forms.DateInput):
@@ -24,9 +25,17 @@ class ScopedModelForm(forms.ModelForm):
     * any other choice of a faculty-owned record kind (a staff member, a program) is scoped
       with ``access.scope_for``;
     * ``version`` travels with the form, so a save over someone else's newer save is refused.
+      When an existing record's form comes back without a valid version (missing, empty,
+      garbled, 0 or negative: ``versioning.parse_expected_version`` decides), nothing is
+      saved: the form says so above its fields, keeps what was typed, and carries the
+      record's current version, so that saving again is a deliberate choice.
+    * errors of hidden fields are shown with the form's own errors: nobody sees a hidden
+      field's place in the page.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Text, not IntegerField: a garbled value must reach clean_version (and its visible
+    # message) instead of stopping at "Enter a whole number." on a field nobody sees.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, strip=True)
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -48,11 +57,28 @@ class ScopedModelForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def clean_version(self):
-        version = self.cleaned_data.get("version")
-        if self.instance.pk and version is None:
-            raise forms.ValidationError(_("The form lost its version; reload the page and try again."))
-        return version
+    def clean_version(self) -> int | None:
+        if not self.instance.pk:
+            return None  # a new record: there is nothing to have read
+        try:
+            return parse_expected_version(self.cleaned_data.get("version"))
+        except InvalidVersion:
+            # Offer the version the record has now: the form comes back with it, so saving
+            # again (after checking the record) is possible without retyping anything.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("version")] = str(self.instance.version)
+            raise forms.ValidationError(_(
+                "Nothing was saved: the form did not say which version of the record you opened, so "
+                "your changes could overwrite someone else's. What you typed is still below; check the "
+                "record's current values, then save again to keep your changes."), code="version") from None
+
+    def non_field_errors(self):
+        """The form's errors and those of its hidden fields, which have no place to show."""
+        errors = self.error_class(error_class="nonfield", renderer=self.renderer)
+        errors.extend(super().non_field_errors())
+        for hidden in self.hidden_fields():
+            errors.extend(hidden.errors)
+        return errors
 
 
 class ConfirmForm(forms.Form):

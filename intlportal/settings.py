@@ -74,7 +74,10 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY", "django-insecure-development-only-key-do-not-use-in-production")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
-    DEBUG = env_bool("DEBUG", True)
+    # Off unless asked for: a debug page shows any signed-in user a traceback with settings.
+    # INTLPORTAL_DEBUG=1 turns it on (the older DEBUG variable still works).  Static files
+    # are served by whitenoise either way (below).
+    DEBUG = env_bool("INTLPORTAL_DEBUG", env_bool("DEBUG", False))
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -109,11 +112,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may fail: an error under /api/ answers JSON, not a page.
+    "api.exceptions.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # PUT, PATCH, DELETE … answer 405 and OPTIONS renders nothing, on function views too.
+    "intlportal.http_methods.UnservedMethodMiddleware",
     "intlportal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,9 +130,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-if PRODUCTION:
-    # whitenoise serves the collected, compressed, hashed static files in production.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# whitenoise serves the static files: in production the collected, compressed, hashed ones;
+# in development straight from the apps' and the project's static folders (found on each
+# request, so edits show at once), whether DEBUG is on or off.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+if not PRODUCTION:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 
 ROOT_URLCONF = "intlportal.urls"
 WSGI_APPLICATION = "intlportal.wsgi.application"
@@ -157,10 +168,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the dev server and an in-process task share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    # Concurrent writers on one file: WAL lets readers go on while one writes; every
+    # transaction takes the write lock when it begins (BEGIN IMMEDIATE) and waits up to 20 s
+    # for it.  A deferred transaction would read, then fail to upgrade its lock with
+    # "database is locked" (a 500) instead of waiting; with IMMEDIATE the second of two
+    # concurrent saves waits, reads the first one's version and gets the stale-edit page.
+    # tests/security/test_races.py races real threads on a file database.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -229,6 +247,9 @@ if EMAIL_HOST:
                 "username": env_str("EMAIL_HOST_USER", ""),
                 "password": env_str("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", EMAIL_HOST != "localhost"),
+                # A mail server that stops answering fails the send (and it is retried)
+                # instead of holding a worker forever.
+                "timeout": env_int("EMAIL_TIMEOUT", 30),
             },
         }
     }
@@ -248,11 +269,80 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Surviving a Redis restart (issue 20).  With celery/kombu 5.7.0 a worker holding a message
+# (an acks_late task running, or any countdown/ETA task waiting, such as every save's
+# recompute) died with "AttributeError: 'NoneType' object has no attribute 'hostname'" when
+# Redis went away: after a lost connection celery closes a channel whose transport it has
+# already detached, and restoring the held message needs the detached connection's host.  No
+# kombu release fixes it and no option avoids it; intlportal.celery.RedisTransport (kombu's
+# Redis transport, whose channels remember how they were opened) does — see its docstring.
+CELERY_BROKER_TRANSPORT = (
+    "intlportal.celery:RedisTransport"
+    if CELERY_BROKER_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else None
+)
+# The broker comes back on its own: wait for it at start-up and after a loss, never give up.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A delivered, unacknowledged message (acks_late, or waiting for its countdown) goes back
+    # to the queue after this long without an ack — after a worker died or lost its ack in a
+    # Redis restart.  It must exceed the longest countdown any task uses (e-mail retries back
+    # off up to an hour), or a waiting task is delivered twice.
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600),
+    # Bounded socket waits: a Redis that stops answering (rather than refusing) is noticed.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 30,  # > the transport's 1 s BRPOP timeout
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 25,
+}
+# A task held when the connection drops runs to its end (every task here is idempotent:
+# recomputes and sweeps recompute from the database); its ack goes through once Redis is
+# back, or — if Redis lost it — the message is redelivered after the visibility timeout.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Storing a result while Redis restarts waits for it instead of failing the finished task.
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 30
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+CELERY_REDIS_SOCKET_TIMEOUT = 30
+CELERY_REDIS_RETRY_ON_TIMEOUT = True
+CELERY_REDIS_SOCKET_KEEPALIVE = True
+
+# Recomputing the assessment after data changes (assessment/tasks.py): a change is recorded
+# in the database (assessment.PendingRecompute) and recomputed after this many seconds, so that
+# one import or a burst of saves computes once; the sweep recomputes whatever is still pending
+# after a lost enqueue, a dead worker or a broker outage.
+ASSESSMENT_RECOMPUTE_DELAY = env_int("ASSESSMENT_RECOMPUTE_DELAY", 30)
+ASSESSMENT_SWEEP_SECONDS = env_int("ASSESSMENT_SWEEP_SECONDS", 60)
+# An import job ("checking" or "importing") with no progress for this long is marked failed
+# by the watchdog, which runs every IMPORT_WATCHDOG_SECONDS (dataexchange/services.py).
+IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 900)
+IMPORT_WATCHDOG_SECONDS = env_int("IMPORT_WATCHDOG_SECONDS", 120)
 CELERY_BEAT_SCHEDULE: dict = {
     # Expiring agreements, contracts and work permits, overdue reports, late plans.
     "nightly-reminders": {
         "task": "notifications.send_reminders",
         "schedule": crontab(hour=env_int("REMINDERS_HOUR", 2), minute=0),
+    },
+    # Pending assessment recomputes older than the debounce delay (issue 20).
+    "assessment-recompute-sweep": {
+        "task": "assessment.sweep_pending_recomputes",
+        "schedule": float(ASSESSMENT_SWEEP_SECONDS),
+        "options": {"expires": float(ASSESSMENT_SWEEP_SECONDS)},
+    },
+    # E-mails of notifications that never went (mail server or broker away, worker died).
+    "notification-email-sweep": {
+        "task": "notifications.send_unsent_emails",
+        "schedule": 300.0,
+        "options": {"expires": 240.0},
+    },
+    # Imports whose worker died or whose task was lost: failed, truthfully (issue 20).
+    "import-job-watchdog": {
+        "task": "dataexchange.fail_stale_imports",
+        "schedule": float(IMPORT_WATCHDOG_SECONDS),
+        "options": {"expires": float(IMPORT_WATCHDOG_SECONDS)},
     },
 }
 
@@ -264,9 +354,12 @@ if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", PLAN_SUBMISSION_DE
 # The portal's address, for the links in e-mails.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
+# The cache is an optimisation only (debouncing recomputes): nothing depends on it
+# for correctness, and a Redis that stops answering fails a cache call in seconds, not never.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -280,6 +373,8 @@ COUNTRIES_FIRST = ["CN", "US", "GB", "JP", "KR", "DE", "FR", "AU", "CA", "RU", "
 REST_FRAMEWORK = {
     # api.schema.ApiAutoSchema documents the error answers (401/403/404/400) of every endpoint.
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    # The database unavailable answers 503 JSON (api.exceptions), not the HTML error page.
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     # Token first: a request without credentials then gets 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",

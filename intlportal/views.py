@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import ProtectedError, QuerySet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,8 +41,17 @@ class Column:
     link: bool = False
 
 
+# What the portal's pages serve.  Nothing is changed with PUT, PATCH or DELETE: a delete page
+# deletes on a confirmed POST (where a protected record gets the friendly message), and an
+# edit form saves on POST only.  Any other method answers 405; OPTIONS answers with the
+# methods (Django's ``View.options``) and renders nothing.
+PAGE_METHODS = ["get", "post", "head", "options"]
+
+
 class ScopedQuerysetMixin:
     """``get_queryset`` = the record kind's base queryset, scoped to what the user may see."""
+
+    http_method_names = PAGE_METHODS
 
     model = None
 
@@ -93,11 +103,12 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
             if fmt not in {"csv", "xlsx"}:
                 return HttpResponse(_("Unknown export format."), status=400)
             filterset = self.get_filterset(self.get_filterset_class())
-            if not filterset.is_valid():
-                return HttpResponse(_("The filters are not valid."), status=400)
-            from dataexchange import registry
+            if filterset.is_valid():
+                from dataexchange import registry
 
-            return registry.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
+                return registry.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
+            # The list page, with the filters' errors next to them (and no rows), says what to fix.
+            messages.error(request, _("Nothing was exported: correct the filters marked below, then export again."))
         return super().get(request, *args, **kwargs)
 
     def import_url(self) -> str | None:
@@ -168,9 +179,18 @@ class RecordDetailView(ScopedQuerysetMixin, DetailView):
         return ctx
 
 
+def safe_return_url(request, candidate: str | None, fallback: str) -> str:
+    """``candidate`` (a Referer, a ``?next=``) when it points into this site, else ``fallback``."""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                     require_https=request.is_secure()):
+        return candidate
+    return fallback
+
+
 class RecordFormMixin:
     template_name = "portal/record_form.html"
     success_url_name: str | None = None
+    http_method_names = PAGE_METHODS
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -185,8 +205,32 @@ class RecordFormMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["verbose_name"] = self.model._meta.verbose_name
-        ctx["cancel_url"] = self.request.META.get("HTTP_REFERER") or "/"
+        came_from = safe_return_url(self.request, self.request.GET.get("next")
+                                    or self.request.META.get("HTTP_REFERER"), "")
+        if not came_from or urlsplit(came_from).path == self.request.path:
+            # Off-site, none, or the form itself (shown again after an error).
+            came_from = self.cancel_fallback_url()
+        ctx["cancel_url"] = came_from
         return ctx
+
+    def cancel_fallback_url(self) -> str:
+        """The record's page when editing, else the list of its kind (``<name>-list`` next to
+        this page's ``<name>-create``/``<name>-edit``), else the home page."""
+        obj = getattr(self, "object", None)
+        if obj is not None and obj.pk and hasattr(obj, "get_absolute_url"):
+            return obj.get_absolute_url()
+        match = self.request.resolver_match
+        if match and match.view_name and "-" in match.view_name:
+            try:
+                return reverse(match.view_name.rsplit("-", 1)[0] + "-list")
+            except NoReverseMatch:
+                pass
+        if self.success_url_name:
+            try:
+                return reverse(self.success_url_name)
+            except NoReverseMatch:
+                pass
+        return reverse("home")
 
 
 class RecordCreateView(RecordFormMixin, CreateView):
@@ -217,15 +261,18 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
         return obj
 
     def form_valid(self, form):
-        expected = form.cleaned_data.get("version") or self.object.version
         try:
             with_m2m = hasattr(form, "save_m2m")
             self.object = form.save(commit=False)
-            save_versioned(self.object, expected_version=expected)
+            # The version the form validated (ScopedModelForm.clean_version); save_versioned
+            # checks it again and never substitutes the current one.
+            save_versioned(self.object, expected_version=form.cleaned_data.get("version"))
             if with_m2m:
                 form.save_m2m()
         except StaleEdit as stale:
             return self.stale(form, stale)
+        except ObjectDoesNotExist as gone:  # deleted while the form was open
+            raise Http404 from gone
         messages.success(self.request, _("%(kind)s “%(record)s” was saved.") % {
             "kind": self.model._meta.verbose_name, "record": self.object})
         return HttpResponseRedirect(self.get_success_url())
@@ -253,6 +300,9 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
 
 
 class RecordDeleteView(ScopedQuerysetMixin, DeleteView):
+    """Confirmation page (GET) and deletion (POST).  ``DELETE`` is not served (405): Django's
+    ``DeletionMixin.delete`` would skip ``form_valid`` and its protected-record message."""
+
     template_name = "portal/record_confirm_delete.html"
     success_url_name: str = ""
 

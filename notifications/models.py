@@ -61,6 +61,14 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The e-mail's delivery state (notifications.tasks.deliver_email): a sender claims the
+    # notification for a while (a lease, so a crashed sender does not keep it forever), counts
+    # its attempts and keeps the last error; a refusal by the mail server that no retry can
+    # cure (an unknown address) ends the attempts.
+    email_claimed_at = models.DateTimeField(_("e-mail being sent since"), null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.CharField(_("last e-mail error"), max_length=500, blank=True)
+    email_failed_at = models.DateTimeField(_("e-mail refused at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -68,7 +76,12 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"]),
+            # The sweep of e-mails that never went (notifications.send_unsent_emails).
+            models.Index(fields=["created_at"], condition=models.Q(emailed_at__isnull=True),
+                         name="notification_email_unsent"),
+        ]
 
     def __str__(self) -> str:
         return self.message

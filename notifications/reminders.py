@@ -19,6 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from faculties.models import CoordinatorMembership
+from intlportal import access
 from notifications.models import Kind, ReminderLog
 from notifications.services import notify, office_users
 from workqueue import selectors
@@ -68,6 +69,22 @@ def due_reminders(today: date) -> Iterator[Due]:
                   params={"due": deadline.isoformat()})
 
 
+def _coordinators_by_faculty() -> dict[int, list]:
+    """The active users who hold the coordinator role now, by the faculties they serve.
+
+    A membership outlives a change of role: whether its user is still a coordinator is the
+    access module's decision (``access.is_coordinator``), asked once per user.
+    """
+    memberships = CoordinatorMembership.objects.filter(user__is_active=True).select_related("user")
+    users: dict[int, object] = {}
+    coordinators: dict[int, list] = defaultdict(list)
+    for membership in memberships.order_by("faculty_id", "user_id"):
+        user = users.setdefault(membership.user_id, membership.user)
+        if access.is_coordinator(user):
+            coordinators[membership.faculty_id].append(user)
+    return coordinators
+
+
 def send_due_reminders(today: date | None = None) -> int:
     """Send the reminders not sent yet; returns how many items were reminded."""
     today = today or timezone.localdate()
@@ -78,9 +95,7 @@ def send_due_reminders(today: date | None = None) -> int:
     already = set(ReminderLog.objects.filter(due_on__in={d.due_on for d in due}).values_list(
         "kind", "content_type_id", "object_id", "threshold", "due_on"))
     office = list(office_users())
-    coordinators: dict[int, list] = defaultdict(list)
-    for membership in CoordinatorMembership.objects.filter(user__is_active=True).select_related("user"):
-        coordinators[membership.faculty_id].append(membership.user)
+    coordinators = _coordinators_by_faculty()
     sent = 0
     for item in due:
         content_type = content_types[type(item.record)]

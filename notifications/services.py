@@ -3,6 +3,7 @@ its e-mail is enqueued once that transaction commits, so a rolled-back step noti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from intlportal.access import COORDINATOR, OFFICE
 from notifications.models import Kind, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def office_users():
@@ -47,8 +50,15 @@ def notify(*, recipients: Iterable, kind: str, record: Model, actor=None, commen
         from notifications.tasks import send_notification_email
 
         def enqueue():
+            # The notifications are committed: a broker or mail server that is away must not
+            # fail the request that wrote them.  What is not queued here, the sweep sends.
             for pk in ids:
-                send_notification_email.delay(pk)
+                try:
+                    send_notification_email.delay(pk)
+                except Exception:
+                    logger.warning("the e-mail of notification %s could not be queued; the sweep sends it",
+                                   pk, exc_info=True)
+                    break
 
         transaction.on_commit(enqueue)
     return created

@@ -1,14 +1,15 @@
 """The cooperative program kinds in the import/export registry (see ``dataexchange.registry``).
 
 Programs are the office's (``COORDINATOR_CREATES = False``), so only the office imports
-them; an import may set any status, as when the office loads its existing programs —
-day-to-day moves go through the lifecycle actions on the program's page.
+them; an import may set any status, as when the office loads its existing programs, and each
+status it sets is recorded as a workflow step (``workflow``) — day-to-day moves go through
+the lifecycle actions on the program's page.
 """
 
 from django.utils.translation import gettext as _
 
 from dataexchange.columns import Choice, Column, Date, ForeignKey, Integer, Text
-from dataexchange.registry import Kind, ordered, register
+from dataexchange.registry import ImportWorkflow, Kind, ordered, register
 from faculties.models import Faculty
 from programs.models import CooperativeProgram, ProgramTeacherTraining
 
@@ -40,6 +41,7 @@ register(Kind(
     faculty="faculty",
     year=lambda program: program.approved_on.year if program.approved_on else None,
     checks=[ordered("approved_on", "expires_on")],
+    workflow=ImportWorkflow("status", initial=CooperativeProgram.Status.PROPOSED),
 ))
 
 register(Kind(

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
+from intlportal.filters import YearFilter
 from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
 from programs.selectors import breaching_programs
 
@@ -49,6 +50,7 @@ class CooperativeProgramFilter(FacultyScopedFilterSet):
 class ProgramEnrollmentFilter(ProgramScopedFilterSet):
     faculty = _faculty_filter("program__faculty")
     program = django_filters.ModelChoiceFilter(label=_("program"), queryset=CooperativeProgram.objects.all())
+    year = YearFilter()
 
     class Meta:
         model = ProgramEnrollment
@@ -68,6 +70,7 @@ class ProgramCourseFilter(ProgramScopedFilterSet):
 class ProgramTeacherTrainingFilter(ProgramScopedFilterSet):
     faculty = _faculty_filter("program__faculty")
     program = django_filters.ModelChoiceFilter(label=_("program"), queryset=CooperativeProgram.objects.all())
+    year = YearFilter()
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
 
     class Meta:

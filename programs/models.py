@@ -164,6 +164,10 @@ class ProgramTeacherTraining(Record):
         verbose_name_plural = _("program teacher trainings")
         ordering = ["-date", "pk"]
         indexes = [models.Index(fields=["program", "year"])]
+        constraints = [
+            # The import key (programs/dataexchange.py "program_trainings").
+            models.UniqueConstraint(fields=["program", "year", "title"], name="program_training_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -90,7 +90,10 @@ class ProgramDetail(RecordDetailView):
             enrollments=program.enrollments.all(),
             courses=program.courses.all(),
             trainings=program.trainings.all(),
-            teaching=program.teaching_assignments.select_related("staff_member").order_by("-semester")[:50],
+            # A teacher of another faculty may teach in the program: their assignment is that
+            # faculty's record (``staff_member__faculty``), so the list is scoped like any other.
+            teaching=access.scope_for(user, program.teaching_assignments.select_related("staff_member"))
+            .order_by("-semester")[:50],
             timeline=[(step, labels.get(step.from_state, step.from_state), labels.get(step.to_state, step.to_state))
                       for step in timeline(program)],
             actions=actions,

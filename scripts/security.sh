@@ -6,6 +6,13 @@
 #   3. pip-audit over requirements.txt: no known vulnerability
 #   4. tests/security: the permission matrix over every URL, error pages, CSP, sign-in lockout,
 #      session rotation, cookie flags and uploads
+#   5. spreadsheet bombs: a sheet claiming A1:XFD1048576, a 60 MB cell packed into a few KB,
+#      thousands of zip parts, over-long cells, huge echoed values; and formulas neutralised
+#      in every export.  Each file is built in memory by the test (a few hundred KB at most),
+#      the work is bounded by counters in the tests and the whole check by a time limit.
+#   6. race test of concurrent saves on SQLite and PostgreSQL: threads save one record at once
+#      (tests/security/test_races.py); exactly one wins, the others get the stale-edit page,
+#      zero 500s, zero lost updates.  PostgreSQL at $RACE_DATABASE_URL (default below).
 # Self-contained: installs its pinned tools from requirements-dev.txt when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +72,17 @@ fi
 
 step "security tests (permission matrix, error pages, CSP, sessions, uploads)"
 check "security tests" "$PY" -m pytest tests/security -q -n 2
+
+step "spreadsheet bombs and formula neutralising (bounded size and time)"
+check "spreadsheet bombs" timeout 300 "$PY" -m pytest -q -n 0 \
+  tests/dataexchange/test_bombs.py tests/assessment/test_exports.py
+
+step "race test of concurrent saves on SQLite and PostgreSQL"
+# -n 0: the test starts its own threads.  SQLite: a file database with the settings' options
+# (WAL, busy timeout, BEGIN IMMEDIATE); PostgreSQL: row locks.
+check "race test (SQLite)" env -u DATABASE_URL timeout 300 "$PY" -m pytest -q -n 0 tests/security/test_races.py
+check "race test (PostgreSQL)" env DATABASE_URL="${RACE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal_race}" \
+  timeout 300 "$PY" -m pytest -q -n 0 tests/security/test_races.py
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
 from intlportal import access
+from intlportal.filters import YearFilter
 from staff.models import (
     EXPIRY_WARNING_DAYS,
     FOREIGN_CATEGORIES,
@@ -136,7 +137,7 @@ class TeachingEvaluationFilter(StaffCategoryFilterMixin, FacultyScopedFilterSet)
 
 class LanguageAssessmentFilter(FacultyScopedFilterSet):
     faculty = _faculty_filter("staff_member__faculty")
-    year = django_filters.NumberFilter(label=_("year"), field_name="date", lookup_expr="year")
+    year = YearFilter(label=_("year"), field_name="date", lookup_expr="year")
     language = django_filters.CharFilter(label=_("language"), lookup_expr="icontains")
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name or staff number"))
 
@@ -150,6 +151,7 @@ class LanguageAssessmentFilter(FacultyScopedFilterSet):
 
 class PublicationFilter(FacultyScopedFilterSet):
     faculty = _faculty_filter("staff_member__faculty")
+    year = YearFilter()
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Title, journal or author"))
 
     class Meta:

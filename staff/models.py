@@ -196,6 +196,8 @@ class ForeignTeacherContract(Record):
         indexes = [models.Index(fields=["ends_on"]), models.Index(fields=["work_permit_expires_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="contract_dates_ordered"),
+            # The import key (staff/dataexchange.py "contracts").
+            models.UniqueConstraint(fields=["staff_member", "starts_on"], name="contract_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +243,11 @@ class TeachingAssignment(Record):
         verbose_name_plural = _("teaching assignments")
         ordering = ["-semester", "staff_member__staff_no", "course"]
         indexes = [models.Index(fields=["semester", "staff_member"])]
+        constraints = [
+            # The import key (staff/dataexchange.py "teaching_assignments").
+            models.UniqueConstraint(fields=["staff_member", "semester", "course"],
+                                    name="teaching_assignment_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff_member.name} {self.semester} {self.course}"
@@ -306,6 +313,11 @@ class LanguageAssessment(Record):
         verbose_name_plural = _("language assessments")
         ordering = ["-date", "pk"]
         indexes = [models.Index(fields=["staff_member", "result", "date"])]
+        constraints = [
+            # The import key (staff/dataexchange.py "language_assessments").
+            models.UniqueConstraint(fields=["staff_member", "date", "language"],
+                                    name="language_assessment_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff_member.name} {self.language} {self.date:%Y-%m-%d}"
@@ -333,6 +345,10 @@ class Publication(Record):
         verbose_name_plural = _("publications")
         ordering = ["-year", "title"]
         indexes = [models.Index(fields=["year", "is_international"])]
+        constraints = [
+            # The import key (staff/dataexchange.py "publications").
+            models.UniqueConstraint(fields=["staff_member", "year", "title"], name="publication_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.title

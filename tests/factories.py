@@ -137,7 +137,8 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     staff_member = factory.SubFactory(ForeignTeacherFactory)
     category = ForeignTeacherContract.Category.LANGUAGE
-    starts_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=300))
+    # A teacher's contracts start on different days ((staff member, start) is unique).
+    starts_on = factory.Sequence(lambda n: today() - datetime.timedelta(days=300 + n % 200))
     ends_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=400))
     salary = 18500
     work_permit_no = factory.Sequence(lambda n: f"WP-SECRET-{n:06d}")

@@ -128,8 +128,10 @@ def test_a_zero_headcount_makes_a_rate_not_applicable(db):
 
 
 def test_student_overseas_share_counts_distinct_person_ids(fa):
-    for person_id in ["S1", "S1", "S2", "S3"]:
-        MobilityFactory(faculty=fa, person_kind="student", person_id=person_id, activity="semester_exchange")
+    for person_id, starts_on in [("S1", D(2025, 3, 1)), ("S1", D(2025, 9, 1)), ("S2", D(2025, 3, 1)),
+                                 ("S3", D(2025, 3, 1))]:
+        MobilityFactory(faculty=fa, person_kind="student", person_id=person_id, activity="semester_exchange",
+                        starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=9))
     MobilityFactory(faculty=fa, person_kind="student", person_id="S4", status="planned")
     MobilityFactory(faculty=fa, person_kind="student", person_id="S5", starts_on=D(2026, 1, 2),
                     ends_on=D(2026, 2, 1))
@@ -222,7 +224,8 @@ def test_teacher_language_pass_share_counts_domestic_staff_passed_by_the_end_of_
     LanguageAssessmentFactory(staff_member__faculty=fa, staff_member__left_on=D(2025, 7, 1))
     LanguageAssessmentFactory(staff_member__faculty=fa, staff_member__category="foreign_expert")
     twice = StaffMemberFactory(faculty=fa)
-    LanguageAssessmentFactory.create_batch(2, staff_member=twice)
+    LanguageAssessmentFactory(staff_member=twice)
+    LanguageAssessmentFactory(staff_member=twice, date=D(2025, 3, 1))  # passed twice: counted once
     assert indicator("teacher_language_pass_share")["value"] == 7.5  # 3 of 40
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from assessment import tasks
-from assessment.models import AssessmentRun
+from assessment.models import AssessmentRun, PendingRecompute
 from assessment.services import assessment_run
 from tests.assessment.factories import EventFactory
 from tests.factories import FacultyFactory
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def forget_pending() -> None:
     """Creating the test's data scheduled a recompute whose commit never comes (the test
     runs in a transaction that is rolled back): start from nothing pending."""
-    cache.delete_many([tasks.SCHEDULED_KEY, tasks.YEARS_KEY])
+    cache.delete(tasks.SCHEDULED_KEY)
+    PendingRecompute.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +51,7 @@ def test_an_import_schedules_one_recompute_of_the_years_it_touched(django_captur
         records_imported.send(sender=AssessmentRun, kind="events", years={2024}, user=None)
         records_imported.send(sender=AssessmentRun, kind="events", years={2025}, user=None)
     enqueue.assert_called_once()
-    assert cache.get(tasks.YEARS_KEY) == {2024, 2025, 2026}
+    assert tasks.pending_years() == {2024, 2025, 2026}
 
 
 def test_the_recompute_task_reruns_the_changed_years_that_have_runs(django_capture_on_commit_callbacks):

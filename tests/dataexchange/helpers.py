@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from dataexchange import registry
 from dataexchange.files import export_to_path
+from intlportal.models import WorkflowTransition
 
 MOBILITY_HEADER = ("faculty,direction,person_kind,person_name,person_id,staff_no,partner,country,"
                    "activity,starts_on,ends_on,status,funding_scheme,amount")
@@ -51,10 +52,12 @@ def snapshot(model) -> list[dict]:
 
 
 def assert_round_trip(kind_name: str, user, directory: Path, fmt: str) -> None:
-    """Exporting a kind and importing the file again changes nothing at all."""
+    """Exporting a kind and importing the file again changes nothing at all (no version, no
+    history entry, no workflow step)."""
     kind = registry.get(kind_name)
     before = snapshot(kind.model)
     history_before = kind.model.history.count()
+    steps_before = WorkflowTransition.objects.count()
     assert before, f"{kind_name}: the round trip needs at least one record"
     path = directory / f"{kind_name}.{fmt}"
     export_to_path(kind, kind.model.objects.all(), path, user=user)
@@ -63,3 +66,4 @@ def assert_round_trip(kind_name: str, user, directory: Path, fmt: str) -> None:
     assert (result.created, result.updated, result.unchanged) == (0, 0, len(before))
     assert snapshot(kind.model) == before
     assert kind.model.history.count() == history_before
+    assert WorkflowTransition.objects.count() == steps_before

@@ -101,10 +101,10 @@ def test_country_column_refuses_what_is_not_an_iso_code(text):
         Country().parse(text)
 
 
-def test_list_column_names_every_unknown_faculty(db):
+def test_list_column_names_every_unknown_faculty(office):
     Faculty.objects.create(code="A", name_zh="甲", name_en="A")
     column = ManyToMany(Faculty, "code")
-    column.prepare(["A; X; Y"])
+    column.prepare(["A; X; Y"], user=office)
     with pytest.raises(CellError) as error:
         column.parse("A; X; Y")
     assert "X" in str(error.value) and "Y" in str(error.value)

@@ -6,13 +6,14 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from faculties.models import InternationalizationPlan
 from notifications import reminders
 from notifications.models import Notification, ReminderLog
 from notifications.tasks import send_reminders
-from tests.factories import PlanFactory
+from tests.factories import CoordinatorMembershipFactory, PlanFactory, UserFactory
 from tests.notifications import records
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,24 @@ def test_a_reminder_another_run_just_sent_is_skipped(faculty_a, office, monkeypa
 def test_the_nightly_job_is_on_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["nightly-reminders"]
     assert entry["task"] == send_reminders.name
+
+
+def test_reminders_reach_only_active_users_who_still_hold_the_coordinator_role(faculty_a, office, coord_a):
+    """A membership outlives a role change: the nightly job asks the access module who is a
+    coordinator now, and skips a former coordinator and a deactivated one."""
+    former = UserFactory(username="former_coord", roles=["leader"])  # was a coordinator, kept the membership
+    CoordinatorMembershipFactory(user=former, faculty=faculty_a)
+    inactive = UserFactory(username="inactive_coord", roles=["coordinator"], is_active=False)
+    CoordinatorMembershipFactory(user=inactive, faculty=faculty_a)
+    removed = UserFactory(username="removed_coord", roles=["coordinator"])
+    CoordinatorMembershipFactory(user=removed, faculty=faculty_a)
+    removed.groups.remove(Group.objects.get(name="coordinator"))
+    records.agreement(faculties=[faculty_a], ends_in=20)
+    records.contract(faculty_a, ends_in=60)
+    records.mobility(faculty_a, ended_days_ago=45)
+    assert reminders.send_due_reminders() == 3
+    assert kinds_for(coord_a) == ["agreement_expiring", "contract_expiring", "report_overdue"]
+    assert kinds_for(office) == ["agreement_expiring", "contract_expiring", "report_overdue"]
+    assert kinds_for(former) == []
+    assert kinds_for(inactive) == []
+    assert kinds_for(removed) == []

@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from programs.models import CooperativeProgram, ProgramCourse
+from staff.models import TeachingAssignment
 from tests.factories import (
     CooperativeProgramFactory,
     ProgramCourseFactory,
     ProgramEnrollmentFactory,
     ProgramTeacherTrainingFactory,
+    StaffMemberFactory,
+    TeachingAssignmentFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +197,26 @@ def test_a_training_dated_outside_its_year_is_refused(personas, program_a):
         "participants": 10})
 
     assert "date" in response.context["form"].errors
+
+
+def test_the_program_page_lists_only_the_teaching_the_reader_may_see(personas, program_a, faculty_b):
+    """A teacher of faculty B may teach in A's program: A's coordinator sees the program, not B's
+    teacher and assignment (whose page would answer 404); the office and leaders see both."""
+    in_program = {"context": TeachingAssignment.Context.COOPERATIVE_PROGRAM, "program": program_a}
+    own = TeachingAssignmentFactory(staff_member=StaffMemberFactory(faculty=program_a.faculty, name="Own Teacher"),
+                                    course="Own Faculty Course", **in_program)
+    other = TeachingAssignmentFactory(staff_member=StaffMemberFactory(faculty=faculty_b, name="Outside Teacher"),
+                                      course="Outside Faculty Course", **in_program)
+    page = url("program-detail", program_a.pk)
+
+    response = personas["coord_a"].get(page)
+    assert list(response.context["teaching"]) == [own]
+    html = response.content.decode()
+    assert "Own Faculty Course" in html and "Own Teacher" in html
+    assert "Outside Faculty Course" not in html and "Outside Teacher" not in html
+    assert other.get_absolute_url() not in html
+    for persona in ("office", "leader"):
+        assert set(personas[persona].get(page).context["teaching"]) == {own, other}
 
 
 LIST_FACTORIES = {

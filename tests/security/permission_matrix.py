@@ -217,8 +217,13 @@ add({
     "dataexchange:job-status": Case(OWNER_ONLY, args=pk_of("import_job")),
     "dataexchange:job-commit": Case(answers(office=404, leader=404, own=DONE, other=404), method="post",
                                     args=pk_of("import_job")),
-    "dataexchange:job-cancel": Case(answers(office=404, leader=404, own=DONE, other=404), method="post",
-                                    args=pk_of("import_job")),
+    "dataexchange:job-cancel": [
+        Case(OWNER_ONLY, label="confirm", args=pk_of("import_job")),
+        Case(answers(office=404, leader=404, own=DONE, other=404), label="cancel", method="post",
+             args=pk_of("import_job")),
+    ],
+    "dataexchange:job-retry": Case(answers(office=404, leader=404, own=DONE, other=404), method="post",
+                                   args=pk_of("import_job")),
 })
 
 # --- notifications, work queue, history ---------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""List filters shared by every app.
+
+``YearFilter`` is the one year filter of the portal: every FilterSet that filters by a year
+(a year column, the year of a date, "in force in that year", "covers that year") declares it,
+and the API bounds its ``year`` parameters with the same numbers (``api.filtering``).
+
+A date holds the years 1 to 9999; asking for the year 0 or 10000 of a date made the database
+lookup fail (a 500, and a truncated CSV export).  Out of range, or not a whole number, the
+year is a form error on the list (the list shows the message next to the field and no rows).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+MIN_YEAR = 1
+MAX_YEAR = 9999
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year, a whole number from ``MIN_YEAR`` to ``MAX_YEAR``.
+
+    Takes what ``NumberFilter`` takes (``field_name``, ``lookup_expr="year"`` for the year of a
+    date, ``method``, ``label``, ``help_text``); the filter method then receives an ``int``.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value bounds it (NumberFilter's default allows 1e50)
