@@ -48,8 +48,9 @@ def contract(faculty, *, ends_in: int, permit_in: int | None = None, **kw) -> Fo
 
 
 def mobility(faculty, *, ended_days_ago: int, report=False, **kw) -> Mobility:
-    values = {"direction": "outbound", "person_kind": "teacher", "person_name": f"张老师{next(_seq)}",
-              "person_id": "S001", "country": "GB", "activity": "visit", "status": "completed",
+    n = next(_seq)  # a person of their own: (faculty, person_id, activity, starts_on) is unique
+    values = {"direction": "outbound", "person_kind": "teacher", "person_name": f"张老师{n}",
+              "person_id": f"S{n:03d}", "country": "GB", "activity": "visit", "status": "completed",
               "starts_on": days(-ended_days_ago - 10), "ends_on": days(-ended_days_ago)}
     values.update(kw)
     if report:
