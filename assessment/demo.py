@@ -22,6 +22,13 @@ def seed(ctx) -> None:
     ctx.log(f"incentive pools: {ctx.this_year - POOL_YEARS + 1}–{ctx.this_year}")
 
 
+def seeding(ctx):
+    """While every app seeds, record no recompute: ``after_seed`` assesses the finished data."""
+    from assessment.tasks import recompute_suspended
+
+    return recompute_suspended()
+
+
 def after_seed(ctx) -> None:
     """Assess the last few years once every app has seeded, so the dashboards are full."""
     from assessment.services import assessment_run

@@ -25,7 +25,9 @@ commits, as before; the sweep then only runs from ``manage.py recompute_pending`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import shared_task
@@ -107,6 +109,24 @@ def enqueue_recompute() -> bool:
     return True
 
 
+_suspension = threading.local()
+
+
+@contextmanager
+def recompute_suspended() -> Iterator[None]:
+    """Record no recompute for the changes made inside (this thread only).
+
+    For bulk work that assesses the years itself once it is done — ``seed_demo`` fills every
+    app, then ``assessment.demo.after_seed`` runs the assessment on the finished data — so that
+    thousands of demo saves neither recompute one by one nor leave a queue behind.
+    """
+    _suspension.depth = getattr(_suspension, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _suspension.depth -= 1
+
+
 def schedule_recompute(years: Iterable[int] | None = None, *, using: str = DEFAULT_DB_ALIAS) -> bool:
     """Record that the assessment of ``years`` must be recomputed, and ask for it soon.
 
@@ -118,7 +138,7 @@ def schedule_recompute(years: Iterable[int] | None = None, *, using: str = DEFAU
     from assessment.models import PendingRecompute
 
     wanted = _expand(years)
-    if not wanted:
+    if not wanted or getattr(_suspension, "depth", 0):
         return False
     # Inserted, never upserted: no lock on a shared row, so concurrent saves never wait for
     # each other here; the run that handles them deletes them all at once.

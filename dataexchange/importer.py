@@ -14,7 +14,8 @@
    row with its column and reason.  Otherwise, in that transaction, new records are
    bulk-created and changed ones bulk-updated (``version`` + 1) with their history entries
    credited to the importing user, each workflow state the office set is recorded as a
-   ``WorkflowTransition``, and ``records_imported`` is sent once the transaction commits.
+   ``WorkflowTransition``, and ``records_imported`` is sent inside that transaction (each
+   receiver in a savepoint; side effects outside the database wait for the commit).
    Rows that change nothing are left alone; an import that changes nothing writes nothing
    and sends no signal.
 
@@ -31,8 +32,9 @@ file was being checked:
 * ``before_write`` and ``after_write`` (the import job's hooks, ``dataexchange.services``)
   run inside the write transaction: the job is locked and checked before anything is
   written, and marked written with its counts in the same transaction as the rows.
-* What runs after the commit (``records_imported``'s receivers: recompute scheduling,
-  notifications) cannot fail the import: each receiver's error is logged.
+* ``records_imported``'s receivers (recompute scheduling) run in a savepoint of the write
+  transaction, so what they record commits with the rows; their side effects outside the
+  database run after the commit.  A receiver's error is logged and cannot fail the import.
 """
 
 from __future__ import annotations
@@ -570,13 +572,19 @@ def _write(kind: Kind, plan: _Plan, user) -> None:
         )
     # A record without a year (a staff member with no dates) may count in any year.
     years = None if kind.year is None or None in plan.years else set(plan.years)
-    transaction.on_commit(lambda: announce_import(model, kind=kind.name, years=years, user=user), robust=True)
+    announce_import(model, kind=kind.name, years=years, user=user)
 
 
 def announce_import(model: type[Model], *, kind: str, years: set | None, user) -> None:
-    """Send ``records_imported`` after the commit: a receiver's error (the broker or cache
-    down, a bug) is logged, never raised — the records are in the database whatever it does."""
-    for receiver, outcome in records_imported.send_robust(sender=model, kind=kind, years=years, user=user):
-        if isinstance(outcome, Exception):
-            logger.error("records_imported receiver %r failed after an import of %s", receiver, kind,
-                         exc_info=(type(outcome), outcome, outcome.__traceback__))
+    """Send ``records_imported`` inside the write transaction, in a savepoint.
+
+    What a receiver records in the database (the assessment's pending recompute) commits
+    exactly when the rows do, so an outage right after the commit cannot lose it; what it does
+    outside the database it defers with ``transaction.on_commit``.  A receiver's error is
+    logged and the savepoint rolled back, never raised: it cannot fail the import.
+    """
+    try:
+        with transaction.atomic():
+            records_imported.send(sender=model, kind=kind, years=years, user=user)
+    except Exception:
+        logger.exception("a records_imported receiver failed during an import of %s", kind)

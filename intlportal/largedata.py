@@ -962,9 +962,11 @@ class LargeUniversity:
                 if not approved:
                     continue
                 for year in range(max(approved.year, self.first_year), self.this_year + 1):
-                    for _ in range(rng.choice([0, 1, 1, 2])):
+                    for session in range(1, rng.choice([0, 1, 1, 2]) + 1):
                         day = min(self.date_in(year), self.today)
-                        yield (tid, pk, year, day, f"{year}年度中外合作办学师资培训", rng.randint(8, 60), *self.rec)
+                        # Unique per programme and year (the import key): a second session is 第二期.
+                        title = f"{year}年度中外合作办学师资培训" + ("" if session == 1 else "（第二期）")
+                        yield (tid, pk, year, day, title, rng.randint(8, 60), *self.rec)
                         tid += 1
         self.w.write(ProgramTeacherTraining, ["id", "program_id", "year", "date", "title", "participants",
                                               *self.REC], trainings())

@@ -297,6 +297,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": True,
     "health_check_interval": 25,
 }
+# Sending a task happens inside requests (after a save's commit, at an import's upload): with
+# the broker down, give up within about two seconds instead of kombu's default ~10 s — the
+# need is recorded in the database (pending recomputes, unsent e-mail, the import job) and the
+# sweeps send it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 1}
 # A task held when the connection drops runs to its end (every task here is idempotent:
 # recomputes and sweeps recompute from the database); its ack goes through once Redis is
 # back, or — if Redis lost it — the message is redelivered after the visibility timeout.

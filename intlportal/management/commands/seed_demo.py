@@ -1,7 +1,9 @@
 """Fill the portal with a realistic demo university.
 
 Every app contributes its records through a ``demo`` module with a ``seed(ctx)`` function,
-called in dependency order.  Running the command twice changes nothing the second time: each
+called in dependency order, then its ``after_seed(ctx)`` if it has one.  An app's
+``seeding(ctx)``, if present, is a context manager held around the whole run (the assessment
+uses it to record no recompute for the demo's saves: its ``after_seed`` assesses the result).  Running the command twice changes nothing the second time: each
 ``seed`` looks its records up by natural key before creating them.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import random
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -37,6 +40,13 @@ class DemoContext:
         self.stdout.write(f"  {message}")
 
 
+def _demo_modules():
+    """The apps' ``demo`` modules, in dependency order."""
+    for app in APP_ORDER:
+        if importlib.util.find_spec(f"{app}.demo") is not None:
+            yield importlib.import_module(f"{app}.demo")
+
+
 class Command(BaseCommand):
     help = "Create demo faculties, records and the users office, leader and coordinator."
 
@@ -50,6 +60,13 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, scale: str, seed: int, **options):
         ctx = DemoContext(rng=random.Random(seed), this_year=timezone.localdate().year, scale=scale,
                           stdout=self.stdout)
+        with ExitStack() as stack:
+            for module in _demo_modules():
+                if hasattr(module, "seeding"):
+                    stack.enter_context(module.seeding(ctx))
+            self.seed(ctx, password=password, scale=scale)
+
+    def seed(self, ctx: DemoContext, *, password: str, scale: str) -> None:
         if scale == "large":
             # The benchmark data set replaces the apps' demo records (intlportal.largedata).
             from intlportal.largedata import seed_large
@@ -61,21 +78,14 @@ class Command(BaseCommand):
                 f"Done. Sign in as office, leader or coordinator with the password: {password}"))
             return
         self.stdout.write("Seeding the demo university…")
-        for app in APP_ORDER:
-            module_name = f"{app}.demo"
-            if importlib.util.find_spec(module_name) is None:
-                continue
+        for module in _demo_modules():
             with transaction.atomic():
-                importlib.import_module(module_name).seed(ctx)
-            if app == "faculties":
+                module.seed(ctx)
+            if module.__name__ == "faculties.demo":
                 self.create_users(ctx, password)
-        for app in APP_ORDER:
-            module_name = f"{app}.demo"
-            if importlib.util.find_spec(module_name) is None:
-                continue
-            after = getattr(importlib.import_module(module_name), "after_seed", None)
-            if after is not None:
-                after(ctx)
+        for module in _demo_modules():
+            if hasattr(module, "after_seed"):
+                module.after_seed(ctx)
         self.stdout.write(self.style.SUCCESS(
             f"Done. Sign in as office, leader or coordinator with the password: {password}"))
 
