@@ -45,10 +45,12 @@ serve: setup
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal} $(PY) -m pytest -q -n 2 -m "not celery_worker and not browser and not faults"
 
-# The fault suite (tests/faults): its own redis-server and Celery worker/beat, killed and restarted.
-# On PostgreSQL (the production database) unless DATABASE_URL says otherwise.
+# The fault suite (tests/faults, see its README): its own redis-server, Celery worker/beat and SMTP
+# server, killed and restarted under saves, imports and notifications; two imports racing.
+# On PostgreSQL (the production database) unless DATABASE_URL says otherwise (DATABASE_URL= runs it
+# on a file-based SQLite test database); FAULT_SMTP_OUTAGE_SECONDS (default 60) sets the mail outage.
 test-faults: setup
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal_faults} $(PY) -m pytest -q -n 0 -m faults tests/faults
+	DATABASE_URL=$${DATABASE_URL-postgres://postgres@127.0.0.1:5432/intlportal_faults} $(PY) -m pytest -q -n 0 -m faults tests/faults
 
 # One task through a real Celery worker on Redis.
 test-celery: setup
@@ -61,11 +63,11 @@ check-deploy: setup
 	INTLPORTAL_MODE=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=portal.example.edu.cn $(PY) manage.py check --deploy --fail-level WARNING
 
-# Refresh the project-level catalogue (intlportal/ and templates/); apps keep their own.
+# Refresh the one Chinese catalogue (locale/zh_Hans) from every app and template, then compile it.
+# Fill each new msgstr (no fuzzy entry left) and run `make messages` again to compile.
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='faculties/*' --ignore='staff/*' \
-	  --ignore='exchanges/*' --ignore='programs/*' --ignore='assessment/*' --ignore='dataexchange/*' \
-	  --ignore='notifications/*' --ignore='workqueue/*' --ignore='api/*' --ignore='tests/*' --ignore='bench/*'
+	$(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' \
+	  --ignore='node_modules/*' --ignore='staticfiles/*'
 	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
 
 clean:

@@ -1,52 +1,28 @@
-"""Read-only serializers, one per record kind.
+"""Read-only serializers: one factory for every record kind.
 
-Every serializer exposes the model's fields except uploaded files (documents are served only
-through the portal's access-checked views).  ``RecordSerializer`` removes the model's
+``record_serializer`` exposes a model's fields except uploaded files (documents are served
+only through the portal's access-checked views), and ``RecordSerializer`` removes the model's
 ``PERSONAL_FIELDS`` from the output for anyone ``access.can_see_personal_data`` refuses; the
 schema marks those fields as optional (see ``api.schema``), so both shapes validate.
 """
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.db import models
 from rest_framework import serializers
 
-from exchanges.models import (
-    Agreement,
-    Event,
-    FundingScheme,
-    Mobility,
-    PartnerInstitution,
-    StudentLanguageTest,
-)
-from faculties.models import (
-    Discipline,
-    Faculty,
-    FacultyYear,
-    InternationalizationPlan,
-    LeadingGroupMember,
-    PlanTarget,
-)
+from faculties.models import PlanTarget
 from intlportal import access
-from programs.models import (
-    CooperativeProgram,
-    ProgramCourse,
-    ProgramEnrollment,
-    ProgramTeacherTraining,
-)
-from staff.models import (
-    ForeignTeacherContract,
-    LanguageAssessment,
-    Publication,
-    StaffMember,
-    TeachingAssignment,
-    TeachingEvaluation,
-)
 
 
 def personal_fields(model) -> tuple[str, ...]:
     """The model's office-only fields, read each time so a field added later is covered."""
     return tuple(getattr(model, "PERSONAL_FIELDS", ()))
+
+
+def file_fields(model) -> list[str]:
+    """The model's uploaded files: never in the API, whoever asks."""
+    return [field.name for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -68,138 +44,17 @@ class RecordSerializer(serializers.ModelSerializer):
         return data
 
 
-class FacultySerializer(RecordSerializer):
-    class Meta:
-        model = Faculty
-        fields = "__all__"
-
-
-class DisciplineSerializer(RecordSerializer):
-    class Meta:
-        model = Discipline
-        fields = "__all__"
-
-
-class FacultyYearSerializer(RecordSerializer):
-    class Meta:
-        model = FacultyYear
-        fields = "__all__"
-
-
-class LeadingGroupMemberSerializer(RecordSerializer):
-    class Meta:
-        model = LeadingGroupMember
-        fields = "__all__"
+def record_serializer(model: type[models.Model], name: str,
+                      extra_fields: dict[str, serializers.Field] | None = None) -> type[RecordSerializer]:
+    """The serializer of one record kind: every field of ``model`` but its files, plus
+    ``extra_fields`` (related records, computed properties).  ``name`` names the class and so
+    the kind's component in the OpenAPI schema (``Contract``, ``PaginatedContractList``)."""
+    meta = type("Meta", (), {"model": model, "exclude": file_fields(model)})
+    return type(f"{name}Serializer", (RecordSerializer,),
+                {"__module__": __name__, "Meta": meta, **(extra_fields or {})})
 
 
 class PlanTargetSerializer(RecordSerializer):
     class Meta:
         model = PlanTarget
         fields = ["id", "indicator", "year", "value"]
-
-
-class PlanSerializer(RecordSerializer):
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    targets = PlanTargetSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = InternationalizationPlan
-        fields = "__all__"
-
-
-class PartnerSerializer(RecordSerializer):
-    class Meta:
-        model = PartnerInstitution
-        fields = "__all__"
-
-
-class AgreementSerializer(RecordSerializer):
-    is_expired = serializers.BooleanField(read_only=True, help_text=_("The end date has passed."))
-
-    class Meta:
-        model = Agreement
-        exclude = ["document"]
-
-
-class FundingSchemeSerializer(RecordSerializer):
-    class Meta:
-        model = FundingScheme
-        fields = "__all__"
-
-
-class MobilitySerializer(RecordSerializer):
-    class Meta:
-        model = Mobility
-        exclude = ["report_file"]
-
-
-class EventSerializer(RecordSerializer):
-    class Meta:
-        model = Event
-        fields = "__all__"
-
-
-class StudentLanguageTestSerializer(RecordSerializer):
-    class Meta:
-        model = StudentLanguageTest
-        fields = "__all__"
-
-
-class StaffMemberSerializer(RecordSerializer):
-    class Meta:
-        model = StaffMember
-        fields = "__all__"
-
-
-class ContractSerializer(RecordSerializer):
-    class Meta:
-        model = ForeignTeacherContract
-        fields = "__all__"
-
-
-class TeachingAssignmentSerializer(RecordSerializer):
-    class Meta:
-        model = TeachingAssignment
-        fields = "__all__"
-
-
-class TeachingEvaluationSerializer(RecordSerializer):
-    class Meta:
-        model = TeachingEvaluation
-        fields = "__all__"
-
-
-class LanguageAssessmentSerializer(RecordSerializer):
-    class Meta:
-        model = LanguageAssessment
-        fields = "__all__"
-
-
-class PublicationSerializer(RecordSerializer):
-    class Meta:
-        model = Publication
-        fields = "__all__"
-
-
-class ProgramSerializer(RecordSerializer):
-    class Meta:
-        model = CooperativeProgram
-        fields = "__all__"
-
-
-class ProgramEnrollmentSerializer(RecordSerializer):
-    class Meta:
-        model = ProgramEnrollment
-        fields = "__all__"
-
-
-class ProgramCourseSerializer(RecordSerializer):
-    class Meta:
-        model = ProgramCourse
-        fields = "__all__"
-
-
-class ProgramTrainingSerializer(RecordSerializer):
-    class Meta:
-        model = ProgramTeacherTraining
-        fields = "__all__"

@@ -4,33 +4,14 @@ token pages."""
 from django.urls import include, path, re_path
 
 from api import token_views, views
-from api.assessment_views import AssessmentRunViewSet
-from assessment.api import AssessmentDocumentView
+from api.assessment_views import AssessmentDocumentView, AssessmentRunViewSet
+from api.endpoints import ENDPOINTS
 
 app_name = "api"
 
 router = views.ApiRouter()
-router.register("faculties", views.FacultyViewSet, basename="faculty")
-router.register("faculty-years", views.FacultyYearViewSet, basename="faculty-year")
-router.register("disciplines", views.DisciplineViewSet, basename="discipline")
-router.register("leading-group-members", views.LeadingGroupMemberViewSet, basename="leading-group-member")
-router.register("plans", views.PlanViewSet, basename="plan")
-router.register("partners", views.PartnerViewSet, basename="partner")
-router.register("agreements", views.AgreementViewSet, basename="agreement")
-router.register("funding-schemes", views.FundingSchemeViewSet, basename="funding-scheme")
-router.register("mobilities", views.MobilityViewSet, basename="mobility")
-router.register("events", views.EventViewSet, basename="event")
-router.register("student-language-tests", views.StudentLanguageTestViewSet, basename="student-language-test")
-router.register("staff", views.StaffMemberViewSet, basename="staff-member")
-router.register("contracts", views.ContractViewSet, basename="contract")
-router.register("teaching-assignments", views.TeachingAssignmentViewSet, basename="teaching-assignment")
-router.register("evaluations", views.TeachingEvaluationViewSet, basename="evaluation")
-router.register("language-assessments", views.LanguageAssessmentViewSet, basename="language-assessment")
-router.register("publications", views.PublicationViewSet, basename="publication")
-router.register("programs", views.ProgramViewSet, basename="program")
-router.register("program-enrollments", views.ProgramEnrollmentViewSet, basename="program-enrollment")
-router.register("program-courses", views.ProgramCourseViewSet, basename="program-course")
-router.register("program-trainings", views.ProgramTrainingViewSet, basename="program-training")
+for endpoint in ENDPOINTS:
+    router.register(endpoint.prefix, views.viewset_for(endpoint), basename=endpoint.basename)
 router.register("assessment-runs", AssessmentRunViewSet, basename="assessment-run")
 
 urlpatterns = [

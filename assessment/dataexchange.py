@@ -1,9 +1,12 @@
 """The assessment's record kinds in the import/export registry: the office's targets and the
-yearly incentive pools (columns as in DESIGN.md)."""
+yearly incentive pools (columns as in DESIGN.md); and an import's ``records_imported`` makes
+the assessment stale (imports write in bulk, without ``post_save``)."""
 
+from assessment import signals
 from assessment.models import IncentivePool, Indicator, Target
 from dataexchange.columns import Column, Decimal, ForeignKey, Integer
 from dataexchange.registry import Kind, register
+from dataexchange.signals import records_imported
 from faculties.models import Faculty
 
 register(Kind(
@@ -31,3 +34,5 @@ register(Kind(
     key=("year",),
     year="year",
 ))
+
+records_imported.connect(signals.records_imported_receiver, dispatch_uid=f"{signals.DISPATCH_PREFIX}:imported")

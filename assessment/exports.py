@@ -8,6 +8,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from assessment.models import AssessmentRun, Indicator
 from dataexchange.files import SheetWriter
@@ -25,8 +26,9 @@ def workbook(run: AssessmentRun, *, visible: set[str] | None) -> bytes:
     for entry in run.document.get("faculties", []):
         ranking.append([entry["rank"], entry["code"], names.get(entry["code"], entry["code"]), entry["score"],
                         float(entry["incentive"]), _("yes") if entry["flagged"] else _("no")])
-    cards = book.sheet(_("Scorecards"), [_("Faculty code"), _("Faculty"), _("Indicator"), _("Value"), _("Target"),
-                                         _("Achievement"), _("Applicable")], freeze_header=True)
+    cards = book.sheet(_("Scorecards"), [_("Faculty code"), _("Faculty"), _("Indicator"),
+                                         pgettext("indicator", "Value"), _("Target"), _("Achievement"),
+                                         _("Applicable")], freeze_header=True)
     for entry in run.document.get("faculties", []):
         if visible is not None and entry["code"] not in visible:
             continue

@@ -10,6 +10,7 @@ recompute on a page view.
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from faculties.models import YEAR_VALIDATORS, Faculty
@@ -61,7 +62,7 @@ class Indicator(Record):
     )
     is_active = models.BooleanField(_("active"), default=True,
                                     help_text=_("Only active indicators are assessed."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0, editable=False)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0, editable=False)
 
     ACCESS_FACULTY = None
     COORDINATOR_CREATES = False
@@ -133,7 +134,9 @@ class Target(Record):
         return f"{self.faculty} {self.year} {self.indicator}: {self.value}"
 
     def get_absolute_url(self) -> str:
-        return reverse("assessment:target-edit", args=[self.pk])
+        # The list, narrowed to this target: every role may open it (the edit page is the office's).
+        query = urlencode({"faculty": self.faculty_id, "year": self.year, "indicator": self.indicator_id})
+        return f"{reverse('assessment:target-list')}?{query}"
 
 
 class IncentivePool(Record):
@@ -204,6 +207,12 @@ class AssessmentRun(models.Model):
     # computed, so the command, the API and the exports print the very same numbers.
     document = models.JSONField(_("result document"), default=dict)
 
+    # University-wide: every portal role reads the ranking (``access.scope_for``); the
+    # indicator details a coordinator may not see are removed from the document
+    # (``selectors.document_for``).  Only the office starts a run.
+    ACCESS_FACULTY = None
+    COORDINATOR_CREATES = False
+
     objects = AssessmentRunQuerySet.as_manager()
 
     class Meta:
@@ -266,11 +275,11 @@ class IndicatorResult(models.Model):
                                 related_name="assessment_results")
     faculty_code = models.CharField(_("faculty code"), max_length=20)
     indicator = models.CharField(_("indicator"), max_length=40, choices=IndicatorCode.choices)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("ordering", "position"), default=0)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
     numerator = models.DecimalField(_("numerator"), max_digits=14, decimal_places=2, null=True)
     denominator = models.PositiveIntegerField(_("denominator"), null=True)
-    value = models.DecimalField(_("value"), max_digits=28, decimal_places=10, null=True)
+    value = models.DecimalField(pgettext_lazy("indicator", "value"), max_digits=28, decimal_places=10, null=True)
     previous_value = models.DecimalField(_("last year's value"), max_digits=28, decimal_places=10,
                                          null=True)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)

@@ -23,17 +23,17 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models import CharField, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from exchanges.models import TEACHER_ABROAD_ACTIVITIES
 from intlportal.indicators import IndicatorCode as C
+from programs.models import CooperativeProgram
+from staff.models import FOREIGN_CATEGORIES, active_in, semesters_of_year
 
-TEACHER_ACTIVITIES = (
-    "visit", "lecture", "further_study", "short_term_training", "conference", "joint_research",
-)
-PROGRAM_RUNNING_STATUSES = ("approved", "enrolling")
 LONG_STAY_DAYS = 90
 
 
@@ -45,25 +45,8 @@ def year_end(year: int) -> date:
     return date(year, 12, 31)
 
 
-def semesters_of(year: int) -> tuple[str, str]:
-    """Spring of Y (``{Y-1}-{Y}-2``) and autumn of Y (``{Y}-{Y+1}-1``)."""
-    return (f"{year - 1}-{year}-2", f"{year}-{year + 1}-1")
-
-
 def dated_in(field: str, year: int) -> Q:
     return Q(**{f"{field}__gte": year_start(year), f"{field}__lte": year_end(year)})
-
-
-def active_in(year: int, prefix: str = "") -> Q:
-    """A staff member hired on or before 31 Dec Y and not left on or before 31 Dec Y.
-
-    A staff record without a hire date counts as hired: it was entered because the person
-    works here, and the missing date is a gap in the data, not a sign of a future hire.
-    """
-    end = year_end(year)
-    hired = Q(**{f"{prefix}hired_on__isnull": True}) | Q(**{f"{prefix}hired_on__lte": end})
-    not_left = Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": end})
-    return hired & not_left
 
 
 def _model(label: str) -> type[models.Model]:
@@ -137,8 +120,6 @@ def _passed_language_assessment(year: int) -> Exists:
 
 
 def _staff_semester_pair():
-    from django.db.models import CharField
-
     return Concat(Cast("staff_member_id", CharField()), Value("/"), "semester", output_field=CharField())
 
 
@@ -161,17 +142,17 @@ RULES: dict[str, CountRule] = {
             distinct="agreement__partner_id",
             select_related=("agreement__partner",),
             group_key=lambda row: row.agreement.partner_id,
-            counted_label=_("partner institutions"),
+            counted_label=pgettext_lazy("count", "partner institutions"),
         ),
         CountRule(
             # Teacher mobilities without a linked staff member cannot be counted: the rulebook
             # counts distinct staff members, and a free-text person id is not one.
             code=C.TEACHERS_ABROAD, model_label="exchanges.Mobility", faculty_path="faculty_id",
             base=lambda: Q(direction="outbound", person_kind="teacher", status="completed",
-                           activity__in=TEACHER_ACTIVITIES, staff_member__isnull=False),
+                           activity__in=TEACHER_ABROAD_ACTIVITIES, staff_member__isnull=False),
             in_year=lambda y: dated_in("starts_on", y),
             distinct="staff_member_id", group_path="staff_member", select_related=("staff_member",),
-            counted_label=_("staff members"),
+            counted_label=pgettext_lazy("count", "staff members"),
         ),
         CountRule(
             code=C.TEACHER_OVERSEAS_SHARE, model_label="staff.StaffMember", faculty_path="faculty_id",
@@ -189,8 +170,8 @@ RULES: dict[str, CountRule] = {
         CountRule(
             code=C.FOREIGN_TEACHER_SEMESTERS, model_label="staff.TeachingAssignment",
             faculty_path="staff_member__faculty_id",
-            base=lambda: Q(staff_member__category__in=("foreign_teacher", "foreign_expert")),
-            in_year=lambda y: Q(semester__in=semesters_of(y)),
+            base=lambda: Q(staff_member__category__in=FOREIGN_CATEGORIES),
+            in_year=lambda y: Q(semester__in=semesters_of_year(y)),
             distinct=_staff_semester_pair, select_related=("staff_member",),
             group_key=lambda a: (a.staff_member_id, a.semester),
             counted_label=_("(foreign teacher, semester) pairs"),
@@ -205,7 +186,7 @@ RULES: dict[str, CountRule] = {
             code=C.CONFERENCES_HOSTED, model_label="exchanges.Event", faculty_path="faculty_id",
             base=lambda: Q(kind__in=("conference_hosted", "seminar_coorganized", "summer_school_hosted")),
             in_year=lambda y: dated_in("date", y),
-            counted_label=_("events"),
+            counted_label=pgettext_lazy("count", "events"),
         ),
         CountRule(
             code=C.INTL_PUBLICATIONS_PER_TEACHER, model_label="staff.Publication",
@@ -218,7 +199,7 @@ RULES: dict[str, CountRule] = {
         CountRule(
             # A program's status is what it is now: the count does not depend on the year.
             code=C.COOPERATIVE_PROGRAMS, model_label="programs.CooperativeProgram", faculty_path="faculty_id",
-            base=lambda: Q(status__in=PROGRAM_RUNNING_STATUSES),
+            base=lambda: Q(status__in=CooperativeProgram.ACTIVE_STATUSES),
             in_year=lambda y: Q(),
             counted_label=_("approved or enrolling programs"),
         ),

@@ -19,7 +19,8 @@ from django.db.models import Count, Q
 
 from assessment import scoring
 from assessment.models import AssessmentRun, FacultyScore, IncentivePool, Indicator, IndicatorResult, Target
-from assessment.rules import DENOMINATORS, RULES, TEACHER_ACTIVITIES, dated_in, load_counts, year_end, year_start
+from assessment.rules import DENOMINATORS, RULES, dated_in, load_counts, year_end, year_start
+from exchanges.models import TEACHER_ABROAD_ACTIVITIES, Agreement, Mobility
 from faculties.models import Faculty, FacultyYear
 from intlportal.indicators import IndicatorCode as C
 
@@ -182,8 +183,6 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
     direction, the distinct outbound students of Y, and the teacher mobilities that name no
     staff member.
     """
-    from exchanges.models import Agreement, Mobility
-
     year = computation.year
     totals: dict[str, Any] = {}
     for code in SUMMED:
@@ -220,7 +219,7 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
         row["faculty__code"]: row["n"]
         for row in Mobility.objects.filter(
             dated_in("starts_on", year), faculty_id__in=ids, direction="outbound", person_kind="teacher",
-            status="completed", activity__in=TEACHER_ACTIVITIES, staff_member__isnull=True,
+            status="completed", activity__in=TEACHER_ABROAD_ACTIVITIES, staff_member__isnull=True,
         ).order_by().values("faculty__code").annotate(n=Count("pk"))
     }
 

@@ -1,13 +1,11 @@
-"""Which data changes make the assessment stale (wired in ``AssessmentConfig.ready``)."""
+"""Which data changes make the assessment stale (wired in ``AssessmentConfig.ready``; an
+import's ``records_imported`` is connected by the assessment's ``dataexchange`` module, which
+the data exchange loads: the assessment imports no app above it)."""
 
 from __future__ import annotations
 
-import logging
-
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
-
-logger = logging.getLogger(__name__)
 
 # Every record kind an indicator, a denominator or a parameter reads.
 WATCHED = [
@@ -28,7 +26,7 @@ def _record_changed(sender, instance=None, raw=False, **kwargs):
     schedule_recompute()
 
 
-def _records_imported(sender, years=None, **kwargs):
+def records_imported_receiver(sender, years=None, **kwargs):
     from assessment.tasks import schedule_recompute
 
     schedule_recompute(years)
@@ -42,9 +40,3 @@ def connect() -> None:
         post_delete.connect(_record_changed, sender=model, dispatch_uid=f"{uid}:delete")
     through = apps.get_model("exchanges.Agreement").faculties.through
     m2m_changed.connect(_record_changed, sender=through, dispatch_uid=f"{DISPATCH_PREFIX}:agreement-faculties")
-    try:
-        from dataexchange.signals import records_imported
-    except ImportError:  # the data exchange is optional for the assessment
-        logger.warning("dataexchange.signals.records_imported is missing: imports will not trigger a recompute")
-    else:
-        records_imported.connect(_records_imported, dispatch_uid=f"{DISPATCH_PREFIX}:imported")

@@ -46,11 +46,11 @@ DELETE_BATCH = 1000  # handled rows deleted per statement (SQLite bounds the par
 
 
 def recompute_delay() -> int:
-    return int(getattr(settings, "ASSESSMENT_RECOMPUTE_DELAY", 30))
+    return settings.ASSESSMENT_RECOMPUTE_DELAY
 
 
 def max_retries() -> int:
-    return int(getattr(settings, "ASSESSMENT_RECOMPUTE_RETRIES", 8))
+    return settings.ASSESSMENT_RECOMPUTE_RETRIES
 
 
 def _expand(years: Iterable[int] | None) -> set[int]:

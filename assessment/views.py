@@ -364,6 +364,7 @@ class IndicatorUpdate(RecordUpdateView):
 class TargetList(RecordListView):
     model = Target
     filterset_class = filters.TargetFilter
+    template_name = "assessment/target_list.html"
     columns = [
         Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
         Column("year", gettext_lazy("year"), sort="year"),

@@ -10,8 +10,12 @@ class DataexchangeConfig(AppConfig):
     def ready(self) -> None:
         # Every installed app may declare its kinds in <app>/dataexchange.py.
         autodiscover_modules("dataexchange")
-        from intlportal import access
+        from dataexchange import registry
+        from intlportal import access, exporting
         from intlportal.navigation import register
+
+        # The list pages' ?export=csv|xlsx writes through the registry.
+        exporting.provide(registry.export_response)
 
         register(_("Data"), _("Import and export"), "dataexchange:index", order=900,
                  visible=lambda user: bool(access.roles(user)))

@@ -45,53 +45,41 @@ from intlportal import access
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MB = 1024 * 1024
-DEFAULT_MAX_UPLOAD_BYTES = 20 * MB
-DEFAULT_MAX_ROWS = 50_000
-DEFAULT_MAX_EMPTY_ROWS = 1_000
-DEFAULT_MAX_COLUMNS = 200
+# The limits of an imported file are settings (DATAEXCHANGE_MAX_*, DATAEXCHANGE_XLSX_MAX_*).
 COLUMN_SLACK = 10  # cells beyond the header that are still read, to report a shifted row
-DEFAULT_MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
-# A 50,000-row export of 14 columns unpacks to about 40 MB (sheet), 2.3 MB packed: ratio 17.
-DEFAULT_XLSX_MAX_BYTES = 100 * MB  # every part together, unpacked
-DEFAULT_XLSX_MAX_PART_BYTES = 64 * MB  # one sheet or the shared strings, unpacked
 XLSX_MAX_OTHER_PART_BYTES = 8 * MB  # styles, workbook, relations ...: read whole by openpyxl
 XLSX_MAX_PARTS = 1_000
 XLSX_MAX_RATIO = 100  # unpacked / packed of a part above XLSX_RATIO_FROM bytes
 XLSX_RATIO_FROM = 1 * MB
-DEFAULT_MAX_STORED_MESSAGE_CHARS = 200_000
 ECHO_CHARS = 80  # a cell's value quoted in a message: this many characters, then "…"
 MESSAGE_CHARS = 500  # one message at most (a backstop; values are shortened first)
 EXPORT_CHUNK = 2000
 
 
-def _setting(name: str, default: int) -> int:
-    return getattr(settings, name, default)
-
-
 def max_upload_bytes() -> int:
-    return _setting("DATAEXCHANGE_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    return settings.DATAEXCHANGE_MAX_UPLOAD_BYTES
 
 
 def max_rows() -> int:
-    return _setting("DATAEXCHANGE_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return settings.DATAEXCHANGE_MAX_ROWS
 
 
 def max_empty_rows() -> int:
     """Empty rows in a row after which a sheet is taken to have ended."""
-    return _setting("DATAEXCHANGE_MAX_EMPTY_ROWS", DEFAULT_MAX_EMPTY_ROWS)
+    return settings.DATAEXCHANGE_MAX_EMPTY_ROWS
 
 
 def max_columns() -> int:
-    return _setting("DATAEXCHANGE_MAX_COLUMNS", DEFAULT_MAX_COLUMNS)
+    return settings.DATAEXCHANGE_MAX_COLUMNS
 
 
 def max_cell_chars() -> int:
-    return _setting("DATAEXCHANGE_MAX_CELL_CHARS", DEFAULT_MAX_CELL_CHARS)
+    return settings.DATAEXCHANGE_MAX_CELL_CHARS
 
 
 def max_stored_message_chars() -> int:
     """The characters of messages (and echoed values) an import job keeps, all together."""
-    return _setting("DATAEXCHANGE_MAX_STORED_MESSAGE_CHARS", DEFAULT_MAX_STORED_MESSAGE_CHARS)
+    return settings.DATAEXCHANGE_MAX_STORED_MESSAGE_CHARS
 
 
 def shorten(text, limit: int = ECHO_CHARS) -> str:
@@ -200,8 +188,8 @@ def check_xlsx_archive(data: bytes) -> None:
     if len(parts) > XLSX_MAX_PARTS:
         raise FileRejected(_("This workbook has more than %(limit)s parts (sheets, images and the like). Copy "
                              "its rows into a new workbook and upload that one.") % {"limit": XLSX_MAX_PARTS})
-    total_limit = _setting("DATAEXCHANGE_XLSX_MAX_BYTES", DEFAULT_XLSX_MAX_BYTES)
-    part_limit = _setting("DATAEXCHANGE_XLSX_MAX_PART_BYTES", DEFAULT_XLSX_MAX_PART_BYTES)
+    total_limit = settings.DATAEXCHANGE_XLSX_MAX_BYTES
+    part_limit = settings.DATAEXCHANGE_XLSX_MAX_PART_BYTES
     total = 0
     for part in parts:
         total += part.file_size

@@ -55,8 +55,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
 from dataexchange.files import FileRejected, Table, is_required, parse_file, shorten_echo
-from dataexchange.registry import Kind, PlannedRow, can_import
+from dataexchange.kinds import Kind, PlannedRow, can_import
 from dataexchange.signals import records_imported
+from faculties.models import Faculty
 from intlportal import access
 from intlportal.models import WorkflowTransition
 
@@ -157,8 +158,6 @@ def _empty_value(kind: Kind, column: Column) -> Any:
 
 
 def _faculty_ids(value: Any) -> set[int]:
-    from faculties.models import Faculty
-
     records = value if isinstance(value, list) else [value]
     ids = set()
     for record in records:

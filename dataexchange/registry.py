@@ -63,111 +63,31 @@ Every ``key`` must be a unique constraint of the model (a ``unique`` field or a
 ``UniqueConstraint`` on exactly those fields, added with a migration whose first step is
 ``dataexchange.migration_checks.refuse_duplicate_keys``): concurrent imports then cannot
 duplicate a record, and ``tests/dataexchange/test_import_races.py`` checks every kind.
+
+``Kind`` and the checks are defined in ``dataexchange.kinds`` (re-exported here), which the
+importer and the file readers import; this module holds the registered kinds and the entry
+points ``export_response``, ``parse_file`` and ``import_rows``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from django.db.models import QuerySet
 
-from django.db.models import Model, QuerySet
-from django.utils.translation import gettext as _
-
-from dataexchange.columns import Column, ForeignKey, ManyToMany
-from intlportal import access
-
-if TYPE_CHECKING:
-    from dataexchange.importer import ImportResult
-
-RowCheck = Callable[[dict[str, Any]], dict[str, str]]
-
-
-@dataclass(frozen=True)
-class ImportWorkflow:
-    """The column of a kind that holds its workflow state, and which states an import may set.
-
-    ``initial`` is the state the forms create a record in; ``coordinator_states`` the states
-    anyone but the office may create a row in (default: only ``initial``).  Only the office
-    changes the state of an existing record by import, and every such change is recorded as a
-    ``WorkflowTransition``.
-    """
-
-    column: str
-    initial: str
-    coordinator_states: Sequence[str] = ()
-
-    def states_for_new(self) -> tuple[str, ...]:
-        return tuple(self.coordinator_states) or (self.initial,)
-
-
-@dataclass
-class PlannedRow:
-    """A checked row about to be written: ``record`` holds its new values (``pk`` None if new)."""
-
-    number: int
-    values: dict[str, Any]
-    record: Model
-
-
-BatchCheck = Callable[[Sequence[PlannedRow]], dict[int, dict[str | None, str]]]
-
-
-@dataclass
-class Kind:
-    """A record kind that can be exported to and imported from a spreadsheet."""
-
-    name: str
-    model: type[Model]
-    columns: Sequence[Column]
-    key: Sequence[str]
-    faculty: str | None = None
-    year: str | Callable[[Model], int | None] | None = None
-    checks: Sequence[RowCheck] = field(default_factory=tuple)
-    label: Any = None
-    workflow: ImportWorkflow | None = None
-    batch_checks: Sequence[BatchCheck] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        names = [column.name for column in self.columns]
-        if len(set(names)) != len(names):
-            raise ValueError(f"{self.name}: duplicate column names")
-        workflow = self.workflow.column if self.workflow else None
-        unknown = [name for name in (*self.key, self.faculty, workflow) if name and name not in names]
-        if unknown:
-            raise ValueError(f"{self.name}: key, faculty or workflow names unknown columns {unknown}")
-        self.columns = tuple(self.columns)
-        self.key = tuple(self.key)
-        self.label = self.label or self.model._meta.verbose_name_plural
-
-    def column(self, name: str) -> Column:
-        return next(column for column in self.columns if column.name == name)
-
-    def columns_for(self, user) -> tuple[Column, ...]:
-        """The columns this user exports and imports: personal data is the office's alone."""
-        if access.can_see_personal_data(user):
-            return tuple(self.columns)
-        return tuple(column for column in self.columns if not column.personal)
-
-    def export_queryset(self, queryset: QuerySet | None = None) -> QuerySet:
-        """The queryset with every related record an export reads fetched up front."""
-        qs = self.model._default_manager.all() if queryset is None else queryset
-        singles = [c.field for c in self.columns if isinstance(c.converter, ForeignKey) and not c.is_many]
-        many = [c.field for c in self.columns if c.is_many]
-        if singles:
-            qs = qs.select_related(*singles)
-        if many:
-            qs = qs.prefetch_related(*many)
-        return qs
-
-    def year_of(self, obj: Model) -> int | None:
-        if self.year is None:
-            return None
-        if callable(self.year):
-            return self.year(obj)
-        value = getattr(obj, self.year)
-        return getattr(value, "year", value)
-
+from dataexchange import files, importer
+from dataexchange.columns import Column, ManyToMany
+from dataexchange.importer import ImportResult
+from dataexchange.kinds import (
+    BatchCheck,
+    ImportWorkflow,
+    Kind,
+    PlannedRow,
+    RowCheck,
+    can_export,
+    can_import,
+    not_more_than,
+    ordered,
+    same_faculty,
+)
 
 _KINDS: dict[str, Kind] = {}
 
@@ -191,85 +111,26 @@ def kinds() -> list[Kind]:
     return list(_KINDS.values())
 
 
-def can_export(user, kind: Kind) -> bool:
-    """Every signed-in role exports what it may see (``access.scope_for``)."""
-    return bool(access.roles(user))
-
-
-def can_import(user, kind: Kind) -> bool:
-    """Importing creates records: the office, and coordinators for kinds they create whose
-    rows name their faculty (a kind without a ``faculty`` column is the office's alone)."""
-    if access.is_office(user):
-        return True
-    return kind.faculty is not None and access.can_create(user, kind.model)
-
-
-def ordered(first: str, then: str) -> RowCheck:
-    """A check that the ``then`` column (a date) is not before the ``first`` one."""
-
-    def check(values: dict[str, Any]) -> dict[str, str]:
-        start, end = values.get(first), values.get(then)
-        if start is not None and end is not None and end < start:
-            return {then: _("%(then)s %(end)s is before %(first)s %(start)s.") % {
-                "then": then, "end": end, "first": first, "start": start}}
-        return {}
-
-    return check
-
-
-def not_more_than(part: str, whole: str) -> RowCheck:
-    """A check that the ``part`` column is not greater than the ``whole`` one."""
-
-    def check(values: dict[str, Any]) -> dict[str, str]:
-        a, b = values.get(part), values.get(whole)
-        if a is not None and b is not None and a > b:
-            return {part: _("%(part)s (%(a)s) is more than %(whole)s (%(b)s).") % {
-                "part": part, "a": a, "whole": whole, "b": b}}
-        return {}
-
-    return check
-
-
-def same_faculty(record: str, faculty: str) -> RowCheck:
-    """A check that the record named in the ``record`` column (a staff member, a programme)
-    belongs to the faculty of the ``faculty`` column, as the forms require."""
-
-    def check(values: dict[str, Any]) -> dict[str, str]:
-        named, chosen = values.get(record), values.get(faculty)
-        if named is None or chosen is None or getattr(named, "faculty_id", None) in (None, chosen.pk):
-            return {}
-        return {record: _("%(value)s does not belong to %(faculty)s, the faculty of this row.")
-                % {"value": named, "faculty": chosen}}
-
-    return check
-
-
 def export_response(kind_name: str, queryset: QuerySet, *, fmt: str, user):
     """A streaming download of ``queryset`` (scoped to the user) as ``csv`` or ``xlsx``."""
-    from dataexchange.files import export_response as respond
-
-    return respond(get(kind_name), queryset, fmt=fmt, user=user)
+    return files.export_response(get(kind_name), queryset, fmt=fmt, user=user)
 
 
 def parse_file(file, *, name: str | None = None):
     """Read an uploaded or local ``.xlsx``/``.csv`` into a ``Table``; ``FileRejected`` if not."""
-    from dataexchange.files import parse_file as parse
-
-    return parse(file, name=name)
+    return files.parse_file(file, name=name)
 
 
 def import_rows(kind: Kind | str, file, *, user, dry_run: bool, name: str | None = None,
                 progress=None, before_write=None, after_write=None) -> ImportResult:
     """Check every row of ``file`` and, unless ``dry_run`` or any row is bad, write them all
     (``before_write``/``after_write``: hooks inside the write transaction, see the importer)."""
-    from dataexchange.importer import import_rows as run
-
-    return run(get(kind) if isinstance(kind, str) else kind, file, user=user, dry_run=dry_run,
+    return importer.import_rows(get(kind) if isinstance(kind, str) else kind, file, user=user, dry_run=dry_run,
                name=name, progress=progress, before_write=before_write, after_write=after_write)
 
 
 __all__ = [
-    "BatchCheck", "Column", "ImportWorkflow", "Kind", "ManyToMany", "PlannedRow", "can_export", "can_import",
-    "export_response", "get", "import_rows", "kinds", "not_more_than", "ordered", "parse_file", "register",
-    "same_faculty",
+    "BatchCheck", "Column", "ImportResult", "ImportWorkflow", "Kind", "ManyToMany", "PlannedRow", "RowCheck",
+    "can_export", "can_import", "export_response", "get", "import_rows", "kinds", "not_more_than", "ordered",
+    "parse_file", "register", "same_faculty",
 ]

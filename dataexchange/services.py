@@ -25,6 +25,9 @@ A job's status tells the truth about the database (issue 20):
   a beat task) after checking the marker.  Failed jobs keep their file so that the user may
   retry (``import_job_retry``); anyone may cancel a job not yet written
   (``import_job_cancel``, also while it runs: the running task then writes nothing).
+
+The background steps are Celery tasks defined at the end of this module, next to the code that
+queues them and the code they run (``dataexchange.tasks`` names them for Celery's discovery).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -57,7 +61,7 @@ RUNNING = (ImportJob.Status.CHECKING, ImportJob.Status.WRITING)
 
 def stale_seconds() -> int:
     """A running job with no progress for this long is marked failed by the watchdog."""
-    return int(getattr(settings, "IMPORT_JOB_STALE_SECONDS", 900))
+    return settings.IMPORT_JOB_STALE_SECONDS
 
 
 def _stopped(message: str) -> dict:
@@ -78,8 +82,6 @@ def _enqueue(task, job_id) -> bool:
 def _queue_check(job_id) -> None:
     """Queue the check; when the background service is unavailable, check in-process (the
     file's size and rows are bounded, and a check writes nothing)."""
-    from dataexchange.tasks import check_import, run_step
-
     if not _enqueue(check_import, job_id) and ImportJob.objects.filter(
             pk=job_id, status=ImportJob.Status.CHECKING).exists():
         run_step(str(job_id), commit=False)
@@ -87,8 +89,6 @@ def _queue_check(job_id) -> None:
 
 def _queue_commit(job_id) -> None:
     """Queue the commit; when the background service is unavailable, fail the job at once."""
-    from dataexchange.tasks import commit_import
-
     if not _enqueue(commit_import, job_id):
         import_job_fail(job_id=job_id, message=_(
             "The background service is unavailable, so the import could not start. Nothing was written. "
@@ -304,3 +304,41 @@ def _delete_file(job: ImportJob) -> None:
         default_storage.delete(job.stored_name)
         ImportJob.objects.filter(pk=job.pk).update(stored_name="")
         job.stored_name = ""
+
+
+# --- the background steps (in-process when no Celery broker is configured) -------------------
+# Named as they were when they lived in dataexchange/tasks.py, so queued messages still run.
+
+
+def run_step(job_id: str, *, commit: bool) -> None:
+    """Run a job's check or commit; an unexpected error fails the job truthfully: a job whose
+    rows were written (marked in their transaction) stays done, any other says nothing was."""
+    try:
+        import_job_run(job_id=job_id, commit=commit)
+    except Exception:
+        # The page polling this job must not wait forever: record the failure, keep the trace.
+        logger.exception("import job %s failed", job_id)
+        import_job_fail(job_id=job_id, message=_(
+            "The import stopped because of an internal error. Nothing was written. Please tell the portal's "
+            "administrators."))
+
+
+# Acknowledged late: a worker killed in the middle gets the step redelivered; the job's state
+# makes a second delivery harmless (``import_job_run`` does nothing unless the job is at that
+# step, and a commit marks the job written in the rows' own transaction).
+@shared_task(name="dataexchange.tasks.check_import", acks_late=True)
+def check_import(job_id: str) -> None:
+    """Read and check every row of the job's file without writing (the preview)."""
+    run_step(job_id, commit=False)
+
+
+@shared_task(name="dataexchange.tasks.commit_import", acks_late=True)
+def commit_import(job_id: str) -> None:
+    """Import the job's file: every row, or none if any is bad."""
+    run_step(job_id, commit=True)
+
+
+@shared_task(name="dataexchange.fail_stale_imports", acks_late=True)
+def fail_stale_imports() -> int:
+    """Mark failed the imports with no progress for ``IMPORT_JOB_STALE_SECONDS``."""
+    return import_jobs_fail_stale()

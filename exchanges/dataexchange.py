@@ -133,6 +133,8 @@ register(Kind(
     faculty="faculty",
     year="starts_on",
     checks=[ordered("starts_on", "ends_on"), same_faculty("staff_no", "faculty")],
+    # Others than the office create planned rows only: submitting for approval is a step of its
+    # own, taken on the mobility's page, not a state to import.
     workflow=ImportWorkflow("status", initial=Mobility.Status.PLANNED),
     batch_checks=[funding_within_budget],
 ))

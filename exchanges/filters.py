@@ -21,7 +21,7 @@ from exchanges.models import (
 from exchanges.widgets import PartnerComboboxInput
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
-from intlportal.filters import YearFilter
+from intlportal.filters import YearFilter, label_with
 
 
 def _partner_filter():
@@ -60,7 +60,7 @@ class PartnerFilter(django_filters.FilterSet):
 class AgreementFilter(PartnerSearchMixin, FacultyScopedFilterSet):
     VALIDITY_CHOICES = [
         ("in_effect", _("In effect")),
-        ("expiring", _("Expiring within %(days)s days") % {"days": EXPIRY_WARNING_DAYS}),
+        ("expiring", label_with(_("Expiring within %(days)s days"), days=EXPIRY_WARNING_DAYS)),
         ("expired", _("Expired")),
     ]
     q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")

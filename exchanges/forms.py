@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution, StudentLanguageTest
-from exchanges.uploads import validate_pdf
 from exchanges.widgets import PartnerComboboxInput
 from intlportal.forms import ScopedModelForm
+from intlportal.uploads import validate_pdf
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 LIST_SEPARATOR = ";"

@@ -3,7 +3,6 @@ language tests."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.core.validators import MinValueValidator
@@ -12,15 +11,16 @@ from django.db.models import DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from faculties.models import YEAR_VALIDATORS, Faculty
+from intlportal import uploads
 from intlportal.models import Record
-from staff.models import StaffMember
+from staff.models import EXPIRY_WARNING_DAYS, StaffMember
 
-EXPIRY_WARNING_DAYS = 90
+# Teachers back from abroad file their post-exchange report within this many days of the end.
 REPORT_DUE_DAYS = 30
 
 #: The activities that count as sending a teacher abroad (ASSESSMENT.md, ``teachers_abroad``).
@@ -29,11 +29,11 @@ TEACHER_ABROAD_ACTIVITIES = ("visit", "lecture", "further_study", "short_term_tr
 
 
 def agreement_upload_to(instance, filename: str) -> str:
-    return f"agreements/{uuid.uuid4().hex}.pdf"
+    return f"agreements/{uploads.random_name('pdf')}"
 
 
 def report_upload_to(instance, filename: str) -> str:
-    return f"reports/{uuid.uuid4().hex}.pdf"
+    return f"reports/{uploads.random_name('pdf')}"
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -117,6 +117,9 @@ class AgreementQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("partner").prefetch_related("faculties")
 
+    def for_pages(self):
+        return self.with_related()
+
     def active(self):
         return self.filter(status=Agreement.Status.ACTIVE)
 
@@ -150,7 +153,7 @@ class Agreement(Record):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("agreement status", "Active")
         TERMINATED = "terminated", _("Terminated")
 
     ACCESS_FACULTY = "faculties"
@@ -217,17 +220,27 @@ class Agreement(Record):
         return ", ".join(names) if names else _("University-wide")
 
 
+#: The mobilities whose amount a funding scheme has promised (a submission changes nothing to that).
+COMMITTED_STATES = ("planned", "submitted", "approved")
+
+
+def _funding_sums(prefix: str) -> dict:
+    """``committed`` (planned, submitted and approved mobilities) and ``spent`` (completed), always a
+    ``Decimal`` (zero when there is nothing to add up); ``prefix`` reaches the mobilities."""
+    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+    return {
+        "committed": Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}status__in": COMMITTED_STATES})), zero),
+        "spent": Coalesce(Sum(f"{prefix}amount", filter=Q(**{f"{prefix}status": "completed"})), zero),
+    }
+
+
 class FundingSchemeQuerySet(models.QuerySet):
     def with_totals(self):
-        """Annotate ``committed`` (planned and approved mobilities) and ``spent`` (completed)."""
-        zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
-        return self.annotate(
-            committed=Coalesce(Sum("mobilities__amount", filter=Q(mobilities__status__in=COMMITTED_STATES)), zero),
-            spent=Coalesce(Sum("mobilities__amount", filter=Q(mobilities__status="completed")), zero),
-        )
+        """Annotate ``committed`` (planned, submitted and approved mobilities) and ``spent`` (completed)."""
+        return self.annotate(**_funding_sums("mobilities__"))
 
-
-COMMITTED_STATES = ("planned", "approved")
+    def for_pages(self):
+        return self.with_totals()
 
 
 class FundingScheme(Record):
@@ -256,11 +269,8 @@ class FundingScheme(Record):
         rows = self.mobilities.all()
         if excluding is not None:
             rows = rows.exclude(pk=excluding)
-        sums = rows.aggregate(
-            committed=Sum("amount", filter=Q(status__in=COMMITTED_STATES)),
-            spent=Sum("amount", filter=Q(status="completed")),
-        )
-        return (sums["committed"] or 0, sums["spent"] or 0)
+        sums = rows.aggregate(**_funding_sums(""))
+        return (sums["committed"], sums["spent"])
 
     @property
     def remaining(self):
@@ -274,6 +284,9 @@ class FundingScheme(Record):
 class MobilityQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("faculty", "partner", "staff_member", "funding_scheme")
+
+    def for_pages(self):
+        return self.with_related()
 
     def outbound(self):
         return self.filter(direction=Mobility.Direction.OUTBOUND)
@@ -295,7 +308,7 @@ class MobilityQuerySet(models.QuerySet):
         return self.filter(starts_on__year=year)
 
     def awaiting_approval(self):
-        return self.filter(status=Mobility.Status.PLANNED, submitted_at__isnull=False)
+        return self.filter(status=Mobility.Status.SUBMITTED)
 
     def report_overdue(self, days: int = REPORT_DUE_DAYS, today=None):
         """Completed outbound teacher mobilities that ended more than ``days`` days ago and
@@ -333,6 +346,7 @@ class Mobility(Record):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
+        SUBMITTED = "submitted", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -404,18 +418,12 @@ class Mobility(Record):
         return reverse("exchanges:mobility-detail", args=[self.pk])
 
     def locked_for_coordinator(self) -> bool:
-        # Once submitted the record waits for the office; a return hands it back.
-        return self.status != self.Status.PLANNED or self.submitted_at is not None
+        # Once submitted the record waits for the office; a return hands it back (planned).
+        return self.status != self.Status.PLANNED
 
     @property
     def is_awaiting_approval(self) -> bool:
-        return self.status == self.Status.PLANNED and self.submitted_at is not None
-
-    @property
-    def status_label(self) -> str:
-        if self.is_awaiting_approval:
-            return _("Awaiting approval")
-        return self.get_status_display()
+        return self.status == self.Status.SUBMITTED
 
     @property
     def report_is_overdue(self) -> bool:
@@ -434,6 +442,9 @@ class Mobility(Record):
 class EventQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("faculty").prefetch_related("partners")
+
+    def for_pages(self):
+        return self.with_related()
 
     def in_year(self, year: int):
         return self.filter(date__year=year)
@@ -487,6 +498,9 @@ class StudentLanguageTestQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(date__year=year)
 
+    def for_pages(self):
+        return self.select_related("faculty")
+
 
 class StudentLanguageTest(Record):
     class Test(models.TextChoices):
@@ -504,7 +518,7 @@ class StudentLanguageTest(Record):
     student_id = models.CharField(_("student number"), max_length=50)
     test = models.CharField(_("test"), max_length=20, choices=Test.choices)
     date = models.DateField(_("date"))
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2,
+    score = models.DecimalField(pgettext_lazy("test result", "score"), max_digits=6, decimal_places=2,
                                 validators=[MinValueValidator(0)])
 
     objects = StudentLanguageTestQuerySet.as_manager()

@@ -1,11 +1,14 @@
 """Writes on exchanges: saving a mobility within its funding, the mobility workflow, the
 post-exchange report, and loading the world universities registry.
 
-Mobility workflow: ``planned → approved → completed``, or ``cancelled``.  A coordinator
-submits a planned mobility (``submitted_at`` marks it "awaiting approval"); the office
-approves it or returns it to the faculty with a comment.  Every step goes through
+Mobility workflow: ``planned → submitted → approved → completed``, or ``cancelled`` from
+any of the first three.  A coordinator submits a planned mobility; the office approves it or
+returns it to the faculty with a comment (back to ``planned``).  The office may also approve a
+planned mobility it entered itself.  Every step goes through
 ``intlportal.workflow.transition``, which locks the row, so two reviewers acting at once are
-serialised and the second is refused with a clear message.
+serialised and the second is refused with a clear message.  Each step is logged as the move
+it made: a return is ``submitted → planned`` with its comment, a report ``completed →
+completed``.
 """
 
 from __future__ import annotations
@@ -23,19 +26,14 @@ from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from exchanges.models import COMMITTED_STATES, FundingScheme, Mobility, PartnerInstitution
-from intlportal.models import WorkflowTransition
 from intlportal.versioning import save_versioned
 from intlportal.workflow import WorkflowError, transition
 
 Status = Mobility.Status
 
-
-class Step:
-    """Timeline labels of steps that do not change ``status`` (submit, return, report)."""
-
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    REPORT = "report_submitted"
+#: The states the office approves from, and calls a mobility off from.
+APPROVABLE_STATES = (Status.PLANNED, Status.SUBMITTED)
+CANCELLABLE_STATES = (Status.PLANNED, Status.SUBMITTED, Status.APPROVED)
 
 
 # --- saving within the funding ---------------------------------------------------------------
@@ -82,53 +80,41 @@ def mobility_save(*, mobility: Mobility, by, expected_version: int | None = None
 # --- workflow --------------------------------------------------------------------------------
 
 
-def _relabel_last_step(mobility: Mobility, *, from_state: str, to_state: str) -> None:
-    """Name a step that kept ``status`` (planned → planned) by what it was: a submission, a return."""
-    step = WorkflowTransition.objects.filter(object_id=mobility.pk, content_type__model="mobility",
-                                             content_type__app_label="exchanges").order_by("-pk").first()
-    if step is not None:
-        WorkflowTransition.objects.filter(pk=step.pk).update(from_state=from_state, to_state=to_state)
-
-
 def _locked(mobility: Mobility) -> Mobility:
+    """The mobility as the database holds it, its row locked until the end of the transaction."""
     return Mobility.objects.select_for_update().get(pk=mobility.pk)
 
 
 def mobility_submit(*, mobility: Mobility, by, comment: str = "") -> Mobility:
-    """Send a planned mobility to the office for approval."""
+    """Send a planned mobility to the office for approval; the faculty can no longer change
+    it until the office returns it."""
     with transaction.atomic():
-        current = _locked(mobility)
-        if current.is_awaiting_approval:
+        if _locked(mobility).status == Status.SUBMITTED:
             raise WorkflowError(_("This mobility was already submitted and is awaiting approval."))
-        obj = transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.PLANNED], to_state=Status.PLANNED,
-                         by=by, comment=comment, extra_updates={"submitted_at": timezone.now()})
-        _relabel_last_step(obj, from_state=Status.PLANNED, to_state=Step.SUBMITTED)
-    return obj
+        return transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.PLANNED],
+                          to_state=Status.SUBMITTED, by=by, comment=comment,
+                          extra_updates={"submitted_at": timezone.now()})
 
 
 def mobility_approve(*, mobility: Mobility, by, comment: str = "") -> Mobility:
-    """The office approves a planned mobility (submitted, or entered by the office itself)."""
+    """The office approves a submitted mobility, or a planned one it entered itself."""
     with transaction.atomic():
-        current = _locked(mobility)
-        if current.status == Status.APPROVED:
+        if _locked(mobility).status == Status.APPROVED:
             raise WorkflowError(_("This mobility has already been approved; there is nothing left to approve."))
-        obj = transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.PLANNED], to_state=Status.APPROVED,
-                         by=by, comment=comment)
-    return obj
+        return transition(model=Mobility, pk=mobility.pk, allowed_from=APPROVABLE_STATES,
+                          to_state=Status.APPROVED, by=by, comment=comment)
 
 
 def mobility_return(*, mobility: Mobility, by, comment: str) -> Mobility:
-    """The office hands a submitted mobility back to its faculty, saying what to fix."""
+    """The office hands a submitted mobility back to its faculty (planned again), saying what to fix."""
     if not (comment or "").strip():
         raise WorkflowError(_("Say what the faculty should change: a comment is required to return a mobility."))
     with transaction.atomic():
-        current = _locked(mobility)
-        if current.status == Status.PLANNED and not current.submitted_at:
+        if _locked(mobility).status != Status.SUBMITTED:
             raise WorkflowError(_("This mobility is not awaiting approval, so it cannot be returned."))
-        obj = transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.PLANNED], to_state=Status.PLANNED,
-                         by=by, comment=comment.strip(), extra_updates={"submitted_at": None})
-        _relabel_last_step(obj, from_state=Step.SUBMITTED, to_state=Step.RETURNED)
-    return obj
+        return transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.SUBMITTED],
+                          to_state=Status.PLANNED, by=by, comment=comment.strip(),
+                          extra_updates={"submitted_at": None})
 
 
 def mobility_complete(*, mobility: Mobility, by, comment: str = "") -> Mobility:
@@ -138,26 +124,23 @@ def mobility_complete(*, mobility: Mobility, by, comment: str = "") -> Mobility:
 
 
 def mobility_cancel(*, mobility: Mobility, by, comment: str = "") -> Mobility:
-    """Call off a planned or approved mobility (its amount is released)."""
-    return transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.PLANNED, Status.APPROVED],
-                      to_state=Status.CANCELLED, by=by, comment=comment,
-                      extra_updates={"submitted_at": None})
+    """Call off a planned, submitted or approved mobility (its amount is released)."""
+    return transition(model=Mobility, pk=mobility.pk, allowed_from=CANCELLABLE_STATES,
+                      to_state=Status.CANCELLED, by=by, comment=comment)
 
 
 def mobility_submit_report(*, mobility: Mobility, by, text: str, file=None) -> Mobility:
-    """File the post-exchange report of a completed outbound teacher mobility."""
+    """File (or revise) the post-exchange report of a completed outbound teacher mobility; the
+    step stays ``completed → completed`` in the log."""
     if not (text or "").strip():
         raise WorkflowError(_("Write the report: what was done, with whom, and what comes next."))
     with transaction.atomic():
-        current = _locked(mobility)
-        if not current.takes_report:
+        if not _locked(mobility).takes_report:
             raise WorkflowError(_("Only outbound teacher mobilities take a post-exchange report."))
-        obj = transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.COMPLETED],
-                         to_state=Status.COMPLETED, by=by,
-                         extra_updates={"report_text": text.strip(), "report_submitted_at": timezone.now(),
-                                        **({"report_file": file} if file else {})})
-        _relabel_last_step(obj, from_state=Status.COMPLETED, to_state=Step.REPORT)
-    return obj
+        return transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.COMPLETED],
+                          to_state=Status.COMPLETED, by=by,
+                          extra_updates={"report_text": text.strip(), "report_submitted_at": timezone.now(),
+                                         **({"report_file": file} if file else {})})
 
 
 # --- the world universities registry -----------------------------------------------------------

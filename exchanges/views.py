@@ -9,12 +9,13 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from exchanges import filters, forms, services
 from exchanges.models import (
     EXPIRY_WARNING_DAYS,
+    REPORT_DUE_DAYS,
     Agreement,
     Event,
     FundingScheme,
@@ -22,59 +23,26 @@ from exchanges.models import (
     PartnerInstitution,
     StudentLanguageTest,
 )
-from intlportal import access
+from intlportal import access, uploads
 from intlportal.forms import CommentForm
 from intlportal.versioning import StaleEdit
-from intlportal.views import (
-    Column,
-    RecordCreateView,
-    RecordDeleteView,
-    RecordDetailView,
-    RecordListView,
-    RecordUpdateView,
-)
+from intlportal.views import Column, RecordCreateView, RecordDetailView, RecordListView, RecordPages, RecordUpdateView
 from intlportal.workflow import WorkflowError, timeline
 
 AUTOCOMPLETE_LIMIT = 20
 
 
-class ExchangesListView(RecordListView):
-    """The generic list, with the partner picker's script and style loaded for the filters."""
-
-    template_name = "exchanges/record_list.html"
-
-
-class ExchangesFormMixin:
-    template_name = "exchanges/record_form.html"
+def exchanges_pages(model, prefix: str, **declaration) -> RecordPages:
+    """A kind's pages, whose list and forms load the partner picker's script and style."""
+    return RecordPages(model, prefix, list_template="exchanges/record_list.html",
+                       form_template="exchanges/record_form.html", **declaration)
 
 
 # --- partners --------------------------------------------------------------------------------
 
 
-class PartnerList(ExchangesListView):
-    model = PartnerInstitution
-    filterset_class = filters.PartnerFilter
-    columns = [
-        Column("name", gettext_lazy("name"), sort="name", link=True),
-        Column("name_zh", gettext_lazy("Chinese name"), sort="name_zh"),
-        Column("country", gettext_lazy("country"), sort="country"),
-        Column("kind", gettext_lazy("kind"), sort="kind"),
-        Column("domains_display", gettext_lazy("domains")),
-    ]
-    sort_default = "name"
-    export_kind = "partners"
-    import_kind = "partners"
-    create_url_name = "exchanges:partner-create"
-    empty_hint = gettext_lazy("No partner matches. Search by another spelling or domain, or add the partner.")
-
-
 class PartnerDetail(RecordDetailView):
-    model = PartnerInstitution
     template_name = "exchanges/partner_detail.html"
-    detail_fields = ["name", "name_en", "name_zh", "country", "kind", "website", "domains_display"]
-    edit_url_name = "exchanges:partner-edit"
-    delete_url_name = "exchanges:partner-delete"
-    list_url_name = "exchanges:partner-list"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -84,19 +52,21 @@ class PartnerDetail(RecordDetailView):
         return ctx
 
 
-class PartnerCreate(ExchangesFormMixin, RecordCreateView):
-    model = PartnerInstitution
-    form_class = forms.PartnerForm
-
-
-class PartnerUpdate(ExchangesFormMixin, RecordUpdateView):
-    model = PartnerInstitution
-    form_class = forms.PartnerForm
-
-
-class PartnerDelete(RecordDeleteView):
-    model = PartnerInstitution
-    success_url_name = "exchanges:partner-list"
+partners = exchanges_pages(
+    PartnerInstitution, "partners", name="partner", form=forms.PartnerForm, filterset=filters.PartnerFilter,
+    columns=[
+        Column("name", gettext_lazy("name"), sort="name", link=True),
+        Column("name_zh", gettext_lazy("Chinese name"), sort="name_zh"),
+        Column("country", gettext_lazy("country"), sort="country"),
+        Column("kind", gettext_lazy("kind"), sort="kind"),
+        Column("domains_display", gettext_lazy("domains")),
+    ],
+    sort_default="name", export_kind="partners",
+    empty_hint=gettext_lazy("No partner matches. Search by another spelling or domain, or add the partner."),
+    detail_fields=["name", "name_en", "name_zh", "country", "kind", "website",
+                   ("domains_display", gettext_lazy("domains"))],
+    detail_view=PartnerDetail,
+)
 
 
 @require_GET
@@ -127,27 +97,7 @@ def partner_autocomplete(request):
 # --- agreements ------------------------------------------------------------------------------
 
 
-class AgreementList(ExchangesListView):
-    model = Agreement
-    filterset_class = filters.AgreementFilter
-    columns = [
-        Column("title", gettext_lazy("title"), sort="title", link=True),
-        Column("partner", gettext_lazy("partner"), sort="partner__name"),
-        Column("partner__country", gettext_lazy("country"), sort="partner__country"),
-        Column("faculties_display", gettext_lazy("faculties")),
-        Column("kind", gettext_lazy("kind"), sort="kind"),
-        Column("ends_on", gettext_lazy("ends on"), sort="ends_on"),
-        Column("validity", gettext_lazy("status")),
-    ]
-    sort_default = "ends_on"
-    export_kind = "agreements"
-    import_kind = "agreements"
-    create_url_name = "exchanges:agreement-create"
-    empty_hint = gettext_lazy("No agreement matches these filters. Clear them, or record a signed agreement.")
-
-    def base_queryset(self):
-        return Agreement.objects.with_related()
-
+class AgreementList(RecordListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["expiring_count"] = access.scope_for(self.request.user, Agreement.objects.expiring_within()).count()
@@ -155,40 +105,28 @@ class AgreementList(ExchangesListView):
         return ctx
 
 
-class AgreementDetail(RecordDetailView):
-    model = Agreement
-    template_name = "exchanges/agreement_detail.html"
-    detail_fields = ["title", "partner", "partner__country", "faculties_display", "kind", "signed_on", "starts_on",
-                     "ends_on", "validity"]
-    edit_url_name = "exchanges:agreement-edit"
-    delete_url_name = "exchanges:agreement-delete"
-    list_url_name = "exchanges:agreement-list"
-
-    def base_queryset(self):
-        return Agreement.objects.with_related()
-
-
-class AgreementCreate(ExchangesFormMixin, RecordCreateView):
-    model = Agreement
-    form_class = forms.AgreementForm
-
-
-class AgreementUpdate(ExchangesFormMixin, RecordUpdateView):
-    model = Agreement
-    form_class = forms.AgreementForm
-
-
-class AgreementDelete(RecordDeleteView):
-    model = Agreement
-    success_url_name = "exchanges:agreement-list"
+agreements = exchanges_pages(
+    Agreement, "agreements", form=forms.AgreementForm, filterset=filters.AgreementFilter,
+    columns=[
+        Column("title", gettext_lazy("title"), sort="title", link=True),
+        Column("partner", gettext_lazy("partner"), sort="partner__name"),
+        Column("partner__country", gettext_lazy("country"), sort="partner__country"),
+        Column("faculties_display", gettext_lazy("faculties")),
+        Column("kind", gettext_lazy("kind"), sort="kind"),
+        Column("ends_on", gettext_lazy("ends on"), sort="ends_on"),
+        Column("validity", gettext_lazy("status")),
+    ],
+    sort_default="ends_on", export_kind="agreements",
+    empty_hint=gettext_lazy("No agreement matches these filters. Clear them, or record a signed agreement."),
+    detail_fields=["title", "partner", "partner__country", ("faculties_display", gettext_lazy("faculties")), "kind",
+                   "signed_on", "starts_on", "ends_on", ("validity", gettext_lazy("validity"))],
+    list_view=AgreementList, detail_template="exchanges/agreement_detail.html",
+)
 
 
 def _attachment(field_file, stem: str, pk: int) -> FileResponse:
-    if not field_file:
-        raise Http404
     name = slugify(stem, allow_unicode=True)[:80] or "document"
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=f"{name}-{pk}.pdf",
-                        content_type="application/pdf")
+    return uploads.download(field_file, f"{name}-{pk}.pdf")
 
 
 @require_GET
@@ -201,37 +139,8 @@ def agreement_document(request, pk: int):
 # --- funding schemes -------------------------------------------------------------------------
 
 
-class FundingSchemeList(ExchangesListView):
-    model = FundingScheme
-    filterset_class = filters.FundingSchemeFilter
-    columns = [
-        Column("name", gettext_lazy("name"), sort="name", link=True),
-        Column("year", gettext_lazy("year"), sort="year"),
-        Column("budget", gettext_lazy("budget (yuan)"), sort="budget"),
-        Column("committed", gettext_lazy("committed (yuan)"), sort="committed"),
-        Column("spent", gettext_lazy("spent (yuan)"), sort="spent"),
-        Column("remaining", gettext_lazy("remaining (yuan)")),
-    ]
-    sort_default = "-year"
-    export_kind = "funding_schemes"
-    import_kind = "funding_schemes"
-    create_url_name = "exchanges:fundingscheme-create"
-    empty_hint = gettext_lazy("No funding scheme yet. Add the year's schemes so mobilities can draw on them.")
-
-    def base_queryset(self):
-        return FundingScheme.objects.with_totals()
-
-
 class FundingSchemeDetail(RecordDetailView):
-    model = FundingScheme
     template_name = "exchanges/fundingscheme_detail.html"
-    detail_fields = ["name", "year", "budget", "committed", "spent", "remaining"]
-    edit_url_name = "exchanges:fundingscheme-edit"
-    delete_url_name = "exchanges:fundingscheme-delete"
-    list_url_name = "exchanges:fundingscheme-list"
-
-    def base_queryset(self):
-        return FundingScheme.objects.with_totals()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -240,102 +149,75 @@ class FundingSchemeDetail(RecordDetailView):
         return ctx
 
 
-class FundingSchemeCreate(ExchangesFormMixin, RecordCreateView):
-    model = FundingScheme
-    form_class = forms.FundingSchemeForm
-
-
-class FundingSchemeUpdate(ExchangesFormMixin, RecordUpdateView):
-    model = FundingScheme
-    form_class = forms.FundingSchemeForm
-
-
-class FundingSchemeDelete(RecordDeleteView):
-    model = FundingScheme
-    success_url_name = "exchanges:fundingscheme-list"
+funding_schemes = exchanges_pages(
+    FundingScheme, "funding", form=forms.FundingSchemeForm, filterset=filters.FundingSchemeFilter,
+    columns=[
+        Column("name", gettext_lazy("name"), sort="name", link=True),
+        Column("year", gettext_lazy("year"), sort="year"),
+        Column("budget", gettext_lazy("budget (yuan)"), sort="budget"),
+        Column("committed", gettext_lazy("committed (yuan)"), sort="committed"),
+        Column("spent", gettext_lazy("spent (yuan)"), sort="spent"),
+        Column("remaining", gettext_lazy("remaining (yuan)")),
+    ],
+    sort_default="-year", export_kind="funding_schemes",
+    empty_hint=gettext_lazy("No funding scheme yet. Add the year's schemes so mobilities can draw on them."),
+    detail_fields=["name", "year", "budget", ("committed", gettext_lazy("committed (yuan)")),
+                   ("spent", gettext_lazy("spent (yuan)")), ("remaining", gettext_lazy("remaining (yuan)"))],
+    detail_view=FundingSchemeDetail,
+)
 
 
 # --- mobilities ------------------------------------------------------------------------------
 
 
-class MobilityList(ExchangesListView):
-    model = Mobility
-    filterset_class = filters.MobilityFilter
-    columns = [
-        Column("person_name", gettext_lazy("person name"), sort="person_name", link=True),
-        Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
-        Column("direction", gettext_lazy("direction"), sort="direction"),
-        Column("person_kind", gettext_lazy("person kind"), sort="person_kind"),
-        Column("activity", gettext_lazy("activity"), sort="activity"),
-        Column("country", gettext_lazy("country"), sort="country"),
-        Column("partner", gettext_lazy("partner"), sort="partner__name"),
-        Column("starts_on", gettext_lazy("starts on"), sort="starts_on"),
-        Column("ends_on", gettext_lazy("ends on"), sort="ends_on"),
-        Column("status_label", gettext_lazy("status"), sort="status"),
-    ]
-    sort_default = "-starts_on"
-    export_kind = "mobilities"
-    import_kind = "mobilities"
-    create_url_name = "exchanges:mobility-create"
-    empty_hint = gettext_lazy("No mobility matches these filters. Clear them, or record a planned exchange.")
-
-    def base_queryset(self):
-        return Mobility.objects.with_related()
-
-
 def can_write_report(user, mobility: Mobility) -> bool:
     """The office, or a coordinator of the mobility's faculty, files the report of a completed
     outbound teacher mobility."""
-    if not (mobility.takes_report and mobility.status == Mobility.Status.COMPLETED):
-        return False
-    if access.is_office(user):
-        return True
-    return access.is_coordinator(user) and mobility.faculty_id in access.faculty_ids(user)
+    return (mobility.takes_report and mobility.status == Mobility.Status.COMPLETED
+            and access.acts_for_faculty(user, mobility))
+
+
+# A step of the timeline is named by the state it reached, except the moves named by what
+# they did: handing a submitted mobility back, and filing its report (which keeps it completed).
+STATE_STEP_LABELS = {
+    **dict(Mobility.Status.choices),
+    Mobility.Status.SUBMITTED: gettext_lazy("Submitted for approval"),
+}
+MOVE_STEP_LABELS = {
+    (Mobility.Status.SUBMITTED, Mobility.Status.PLANNED): gettext_lazy("Returned to the faculty"),
+    (Mobility.Status.COMPLETED, Mobility.Status.COMPLETED): gettext_lazy("Report submitted"),
+}
+
+
+def step_label(step) -> str:
+    """What a logged workflow step of a mobility did, as its timeline says it."""
+    return MOVE_STEP_LABELS.get((step.from_state, step.to_state)) or STATE_STEP_LABELS.get(step.to_state,
+                                                                                            step.to_state)
 
 
 class MobilityDetail(RecordDetailView):
-    model = Mobility
     template_name = "exchanges/mobility_detail.html"
-    detail_fields = ["faculty", "direction", "person_kind", "person_name", "person_id", "staff_member", "partner",
-                     "country", "activity", "starts_on", "ends_on", "duration_days", "funding_scheme", "amount",
-                     "status_label", "submitted_at"]
-    edit_url_name = "exchanges:mobility-edit"
-    delete_url_name = "exchanges:mobility-delete"
-    list_url_name = "exchanges:mobility-list"
-
-    def base_queryset(self):
-        return Mobility.objects.with_related()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         mobility, user = self.object, self.request.user
-        planned = mobility.status == Mobility.Status.PLANNED
+        status = mobility.status
         reviewer = access.can_review(user)
         ctx.update(
-            timeline=[(STEP_LABELS.get(step.to_state, step.to_state), step) for step in timeline(mobility)],
-            can_submit=planned and not mobility.submitted_at and access.can_edit(user, mobility),
-            can_approve=reviewer and planned,
-            can_return=reviewer and mobility.is_awaiting_approval,
-            can_complete=reviewer and mobility.status == Mobility.Status.APPROVED,
-            can_cancel=reviewer and mobility.status in {Mobility.Status.PLANNED, Mobility.Status.APPROVED},
+            timeline=[(step_label(step), step) for step in timeline(mobility)],
+            can_submit=status == Mobility.Status.PLANNED and access.can_edit(user, mobility),
+            can_approve=reviewer and status in services.APPROVABLE_STATES,
+            can_return=reviewer and status == Mobility.Status.SUBMITTED,
+            can_complete=reviewer and status == Mobility.Status.APPROVED,
+            can_cancel=reviewer and status in services.CANCELLABLE_STATES,
             can_report=can_write_report(user, mobility),
             comment_form=CommentForm(),
+            report_due_days=REPORT_DUE_DAYS,
         )
         return ctx
 
 
-STEP_LABELS = {
-    **dict(Mobility.Status.choices),
-    services.Step.SUBMITTED: gettext_lazy("Submitted for approval"),
-    services.Step.RETURNED: gettext_lazy("Returned to the faculty"),
-    services.Step.REPORT: gettext_lazy("Report submitted"),
-}
-
-
-class MobilityCreate(ExchangesFormMixin, RecordCreateView):
-    model = Mobility
-    form_class = forms.MobilityForm
-
+class MobilityCreate(RecordCreateView):
     def form_valid(self, form):
         mobility = form.save(commit=False)
         try:
@@ -349,10 +231,7 @@ class MobilityCreate(ExchangesFormMixin, RecordCreateView):
         return HttpResponseRedirect(mobility.get_absolute_url())
 
 
-class MobilityUpdate(ExchangesFormMixin, RecordUpdateView):
-    model = Mobility
-    form_class = forms.MobilityForm
-
+class MobilityUpdate(RecordUpdateView):
     def form_valid(self, form):
         mobility = form.save(commit=False)
         try:
@@ -370,9 +249,27 @@ class MobilityUpdate(ExchangesFormMixin, RecordUpdateView):
         return HttpResponseRedirect(mobility.get_absolute_url())
 
 
-class MobilityDelete(RecordDeleteView):
-    model = Mobility
-    success_url_name = "exchanges:mobility-list"
+mobilities = exchanges_pages(
+    Mobility, "mobilities", form=forms.MobilityForm, filterset=filters.MobilityFilter,
+    columns=[
+        Column("person_name", gettext_lazy("person name"), sort="person_name", link=True),
+        Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
+        Column("direction", gettext_lazy("direction"), sort="direction"),
+        Column("person_kind", gettext_lazy("person kind"), sort="person_kind"),
+        Column("activity", gettext_lazy("activity"), sort="activity"),
+        Column("country", gettext_lazy("country"), sort="country"),
+        Column("partner", gettext_lazy("partner"), sort="partner__name"),
+        Column("starts_on", gettext_lazy("starts on"), sort="starts_on"),
+        Column("ends_on", gettext_lazy("ends on"), sort="ends_on"),
+        Column("status", gettext_lazy("status"), sort="status"),
+    ],
+    sort_default="-starts_on", export_kind="mobilities",
+    empty_hint=gettext_lazy("No mobility matches these filters. Clear them, or record a planned exchange."),
+    detail_fields=["faculty", "direction", "person_kind", "person_name", "person_id", "staff_member", "partner",
+                   "country", "activity", "starts_on", "ends_on", ("duration_days", gettext_lazy("duration (days)")),
+                   "funding_scheme", "amount", "status", "submitted_at"],
+    detail_view=MobilityDetail, create_view=MobilityCreate, update_view=MobilityUpdate,
+)
 
 
 def _may(user, action: str, mobility: Mobility) -> bool:
@@ -446,10 +343,9 @@ def mobility_report_file(request, pk: int):
 # --- events ----------------------------------------------------------------------------------
 
 
-class EventList(ExchangesListView):
-    model = Event
-    filterset_class = filters.EventFilter
-    columns = [
+events = exchanges_pages(
+    Event, "events", form=forms.EventForm, filterset=filters.EventFilter,
+    columns=[
         Column("title", gettext_lazy("title"), sort="title", link=True),
         Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
         Column("kind", gettext_lazy("kind"), sort="kind"),
@@ -457,95 +353,30 @@ class EventList(ExchangesListView):
         Column("partners_display", gettext_lazy("partners")),
         Column("participants_total", gettext_lazy("participants"), sort="participants_total"),
         Column("participants_foreign", gettext_lazy("foreign participants"), sort="participants_foreign"),
-    ]
-    sort_default = "-date"
-    export_kind = "events"
-    import_kind = "events"
-    create_url_name = "exchanges:event-create"
-    empty_hint = gettext_lazy("No event matches these filters. Clear them, or record a conference, seminar, "
-                              "lecture or summer school your faculty hosted.")
-
-    def base_queryset(self):
-        return Event.objects.with_related()
-
-
-class EventDetail(RecordDetailView):
-    model = Event
-    detail_fields = ["title", "faculty", "kind", "date", "partners_display", "participants_total",
-                     "participants_foreign"]
-    edit_url_name = "exchanges:event-edit"
-    delete_url_name = "exchanges:event-delete"
-    list_url_name = "exchanges:event-list"
-
-    def base_queryset(self):
-        return Event.objects.with_related()
-
-
-class EventCreate(ExchangesFormMixin, RecordCreateView):
-    model = Event
-    form_class = forms.EventForm
-
-
-class EventUpdate(ExchangesFormMixin, RecordUpdateView):
-    model = Event
-    form_class = forms.EventForm
-
-
-class EventDelete(RecordDeleteView):
-    model = Event
-    success_url_name = "exchanges:event-list"
+    ],
+    sort_default="-date", export_kind="events",
+    empty_hint=gettext_lazy("No event matches these filters. Clear them, or record a conference, seminar, "
+                            "lecture or summer school your faculty hosted."),
+    detail_fields=["title", "faculty", "kind", "date", ("partners_display", gettext_lazy("partners")),
+                   "participants_total", "participants_foreign"],
+)
 
 
 # --- students' language tests ----------------------------------------------------------------
 
-
-class LanguageTestList(ExchangesListView):
-    model = StudentLanguageTest
-    filterset_class = filters.StudentLanguageTestFilter
-    columns = [
+# DESIGN.md's data-exchange table has no language-test kind: the list neither exports nor imports.
+language_tests = exchanges_pages(
+    StudentLanguageTest, "language-tests", name="languagetest", form=forms.StudentLanguageTestForm,
+    filterset=filters.StudentLanguageTestFilter,
+    columns=[
         Column("student_id", gettext_lazy("student number"), sort="student_id", link=True),
         Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
         Column("test", gettext_lazy("test"), sort="test"),
         Column("date", gettext_lazy("date"), sort="date"),
-        Column("score", gettext_lazy("score"), sort="score"),
-    ]
-    sort_default = "-date"
-    create_url_name = "exchanges:languagetest-create"
-
-    # DESIGN.md's data-exchange table has no language-test kind yet: the export and import
-    # buttons appear once the data-exchange registry registers "language_tests".
-    @property
-    def export_kind(self):
-        from dataexchange import registry
-
-        return "language_tests" if any(k.name == "language_tests" for k in registry.kinds()) else None
-
-    import_kind = export_kind
-    empty_hint = gettext_lazy("No language test matches these filters. Clear them, or record a student's "
-                              "IELTS, TOEFL or other result.")
-
-    def base_queryset(self):
-        return StudentLanguageTest.objects.select_related("faculty")
-
-
-class LanguageTestDetail(RecordDetailView):
-    model = StudentLanguageTest
-    detail_fields = ["faculty", "student_id", "test", "date", "score"]
-    edit_url_name = "exchanges:languagetest-edit"
-    delete_url_name = "exchanges:languagetest-delete"
-    list_url_name = "exchanges:languagetest-list"
-
-
-class LanguageTestCreate(ExchangesFormMixin, RecordCreateView):
-    model = StudentLanguageTest
-    form_class = forms.StudentLanguageTestForm
-
-
-class LanguageTestUpdate(ExchangesFormMixin, RecordUpdateView):
-    model = StudentLanguageTest
-    form_class = forms.StudentLanguageTestForm
-
-
-class LanguageTestDelete(RecordDeleteView):
-    model = StudentLanguageTest
-    success_url_name = "exchanges:languagetest-list"
+        Column("score", pgettext_lazy("test result", "score"), sort="score"),
+    ],
+    sort_default="-date",
+    empty_hint=gettext_lazy("No language test matches these filters. Clear them, or record a student's "
+                            "IELTS, TOEFL or other result."),
+    detail_fields=["faculty", "student_id", "test", "date", "score"],
+)

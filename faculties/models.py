@@ -3,12 +3,15 @@ and internationalization plans."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from intlportal.indicators import IndicatorCode
@@ -20,6 +23,40 @@ YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 class FacultyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+
+class FacultyPartQuerySet(models.QuerySet):
+    """A faculty's disciplines, yearly headcounts and leading group."""
+
+    def for_pages(self):
+        return self.select_related("faculty")
+
+
+class CoordinatorMembershipQuerySet(models.QuerySet):
+    def for_pages(self):
+        return self.select_related("faculty", "user")
+
+
+def plan_submission_deadline(year: int) -> date:
+    """The office's deadline for submitting the plans that cover ``year`` (settings,
+    ``PLAN_SUBMISSION_DEADLINE`` as ``MM-DD``)."""
+    month, day = (int(part) for part in settings.PLAN_SUBMISSION_DEADLINE.split("-"))
+    return date(year, month, day)
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_pages(self):
+        return self.select_related("faculty", "submitted_by")
+
+    def past_submission_deadline(self, today: date | None = None):
+        """Plans covering this year still in draft or returned after this year's deadline."""
+        today = today or timezone.localdate()
+        if today <= plan_submission_deadline(today.year):
+            return self.none()
+        return self.filter(
+            status__in=[InternationalizationPlan.Status.DRAFT, InternationalizationPlan.Status.RETURNED],
+            first_year__lte=today.year, last_year__gte=today.year,
+        )
 
 
 class Faculty(Record):
@@ -63,6 +100,8 @@ class Discipline(Record):
     is_key = models.BooleanField(_("key discipline"), default=False)
     is_national_first_class = models.BooleanField(_("national first-class major"), default=False)
 
+    objects = FacultyPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("discipline")
         verbose_name_plural = _("disciplines")
@@ -88,6 +127,8 @@ class FacultyYear(Record):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     teachers = models.PositiveIntegerField(_("full-time teachers"))
     students = models.PositiveIntegerField(_("enrolled students"))
+
+    objects = FacultyPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("faculty year")
@@ -115,10 +156,12 @@ class LeadingGroupMember(Record):
 
     faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
                                 related_name="leading_group")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     position = models.CharField(_("position"), max_length=200)
     group_role = models.CharField(_("role in group"), max_length=20, choices=GroupRole.choices,
                                   default=GroupRole.MEMBER)
+
+    objects = FacultyPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("leading group member")
@@ -141,6 +184,8 @@ class CoordinatorMembership(models.Model):
                                 related_name="coordinator_memberships")
     ACCESS_FACULTY = "faculty"
     COORDINATOR_CREATES = False
+
+    objects = CoordinatorMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("coordinator membership")
@@ -183,6 +228,8 @@ class InternationalizationPlan(Record):
                                      null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("internationalization plan")

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-import zipfile
-from pathlib import PurePath
-
-import filetype
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from faculties.models import InternationalizationPlan, PlanAttachment, PlanTarget
+from intlportal import uploads
 from intlportal.forms import ScopedModelForm
 
 SECTION_FIELDS = ["partnerships", "teachers", "students", "curriculum", "research", "support_measures"]
-
-# Allowed document types: the extension the user gives, and what the content must be.
-PDF = "pdf"
-OOXML = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
-OLE = {"doc", "xls", "ppt"}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 class PlanForm(ScopedModelForm):
     class Meta:
@@ -79,31 +66,6 @@ class PlanTargetForm(ScopedModelForm):
                                           "edit that one instead."))
 
 
-def document_kind(upload) -> str | None:
-    """The document type an upload really is, from its content and extension, or None."""
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == PDF:
-        guess = filetype.guess(head + upload.read(256))
-        upload.seek(0)
-        return PDF if guess is not None and guess.mime == "application/pdf" else None
-    if extension in OLE:
-        return extension if head == OLE_MAGIC else None
-    if extension in OOXML:
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = archive.namelist()
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names and any(n.startswith(OOXML[extension]) for n in names):
-            return extension
-    return None
-
-
 class PlanAttachmentForm(ScopedModelForm):
     version = None
 
@@ -120,16 +82,9 @@ class PlanAttachmentForm(ScopedModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None:
             return upload
-        limit = settings.MAX_DOCUMENT_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(_("The file is %(size)s; the limit is %(limit)s.") % {
-                "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
-        kind = document_kind(upload)
-        if kind is None:
-            raise forms.ValidationError(_("This file is not a PDF, Word, Excel or PowerPoint document, or its "
-                                          "content does not match its extension."))
+        kind = uploads.validate_document(upload)
         # A random stored name: the uploader's file name never reaches the disk.
-        upload.name = f"{uuid.uuid4().hex}.{kind}"
+        upload.name = uploads.random_name(kind)
         return upload
 
 

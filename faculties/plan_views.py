@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,53 +15,16 @@ from django.views.decorators.http import require_POST
 
 from faculties import plan_filters, plan_forms, services
 from faculties.models import InternationalizationPlan, PlanAttachment, PlanTarget
-from intlportal import access
+from intlportal import access, uploads
 from intlportal.versioning import StaleEdit
-from intlportal.views import (
-    Column,
-    RecordCreateView,
-    RecordDeleteView,
-    RecordDetailView,
-    RecordListView,
-    RecordUpdateView,
-)
+from intlportal.views import Column, RecordCreateView, RecordDeleteView, RecordDetailView, RecordPages, RecordUpdateView
 from intlportal.workflow import WorkflowError, timeline
 
 Status = InternationalizationPlan.Status
 
 
-class PlanList(RecordListView):
-    model = InternationalizationPlan
-    filterset_class = plan_filters.PlanFilter
-    columns = [
-        Column("title", gettext_lazy("title"), sort="title", link=True),
-        Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
-        Column("first_year", gettext_lazy("first year"), sort="first_year"),
-        Column("last_year", gettext_lazy("last year"), sort="last_year"),
-        Column("status", gettext_lazy("status"), sort="status"),
-        Column("submitted_at", gettext_lazy("submitted at"), sort="submitted_at"),
-    ]
-    sort_default = "-first_year"
-    export_kind = "plans"
-    import_kind = "plans"
-    create_url_name = "faculties:plan-create"
-    empty_hint = gettext_lazy("No plans match. Change the filters, or write your faculty's plan: add it, "
-                              "fill in its sections and targets, then submit it to the office.")
-
-    def base_queryset(self):
-        return InternationalizationPlan.objects.select_related("faculty")
-
-
 class PlanDetail(RecordDetailView):
-    model = InternationalizationPlan
     template_name = "faculties/plan_detail.html"
-    detail_fields = ["faculty", "first_year", "last_year", "status", "submitted_by", "submitted_at"]
-    edit_url_name = "faculties:plan-edit"
-    delete_url_name = "faculties:plan-delete"
-    list_url_name = "faculties:plan-list"
-
-    def base_queryset(self):
-        return InternationalizationPlan.objects.select_related("faculty", "submitted_by")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -87,9 +50,6 @@ class PlanDetail(RecordDetailView):
 
 
 class PlanCreate(RecordCreateView):
-    model = InternationalizationPlan
-    form_class = plan_forms.PlanForm
-
     def form_valid(self, form):
         self.object = services.plan_create(by=self.request.user, data=form.cleaned_data)
         messages.success(self.request, _("The draft plan “%(plan)s” was created. Add its planned targets, "
@@ -98,9 +58,6 @@ class PlanCreate(RecordCreateView):
 
 
 class PlanUpdate(RecordUpdateView):
-    model = InternationalizationPlan
-    form_class = plan_forms.PlanForm
-
     def get_object(self, queryset=None):
         plan = super().get_object(queryset)
         if not services.plan_is_editable(plan):
@@ -124,14 +81,29 @@ class PlanUpdate(RecordUpdateView):
 
 
 class PlanDelete(RecordDeleteView):
-    model = InternationalizationPlan
-    success_url_name = "faculties:plan-list"
-
     def get_object(self, queryset=None):
         plan = super().get_object(queryset)
         if not services.plan_is_editable(plan):
             raise PermissionDenied
         return plan
+
+
+plans = RecordPages(
+    InternationalizationPlan, "plans", name="plan", form=plan_forms.PlanForm, filterset=plan_filters.PlanFilter,
+    columns=[
+        Column("title", gettext_lazy("title"), sort="title", link=True),
+        Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
+        Column("first_year", gettext_lazy("first year"), sort="first_year"),
+        Column("last_year", gettext_lazy("last year"), sort="last_year"),
+        Column("status", gettext_lazy("status"), sort="status"),
+        Column("submitted_at", gettext_lazy("submitted at"), sort="submitted_at"),
+    ],
+    sort_default="-first_year", export_kind="plans",
+    empty_hint=gettext_lazy("No plans match. Change the filters, or write your faculty's plan: add it, "
+                            "fill in its sections and targets, then submit it to the office."),
+    detail_fields=["faculty", "first_year", "last_year", "status", "submitted_by", "submitted_at"],
+    detail_view=PlanDetail, create_view=PlanCreate, update_view=PlanUpdate, delete_view=PlanDelete,
+)
 
 
 def _plan_for(request, pk: int) -> InternationalizationPlan:
@@ -151,7 +123,7 @@ def _run(request, plan, action, **kwargs):
 def plan_submit(request, pk: int):
     plan = _plan_for(request, pk)
     # Who may submit at all is checked here; whether the plan's state allows it, the service says.
-    if not (access.is_office(request.user) or plan.faculty_id in access.faculty_ids(request.user)):
+    if not access.acts_for_faculty(request.user, plan):
         raise PermissionDenied
     form = plan_forms.DecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -255,11 +227,5 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
 def attachment_download(request, pk: int):
     """Serve an attachment to whoever may see its plan, always as a download."""
     attachment = access.get_visible_or_404(request.user, PlanAttachment.objects.select_related("plan"), pk=pk)
-    if not attachment.file:
-        raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     extension = PurePath(attachment.file.name).suffix
-    return FileResponse(handle, as_attachment=True, filename=f"{attachment.title}{extension}")
+    return uploads.download(attachment.file, f"{attachment.title}{extension}")

@@ -4,7 +4,8 @@
 the plan's faculty and the office edit drafts and returned plans and submit them; only the
 office approves or returns, with a comment, and never a plan it submitted itself.  Every
 transition locks the row (``intlportal.workflow.transition``), records who, when and why, and
-notifies the people concerned once the transaction commits.
+sends ``faculties.signals.plan_submitted``/``plan_decided`` (the notifications tell the people
+concerned; their e-mails go once the transaction commits).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from faculties import signals
 from faculties.models import InternationalizationPlan, PlanAttachment, PlanTarget
 from intlportal import access
 from intlportal.versioning import save_versioned
@@ -92,9 +94,7 @@ def plan_submit(*, plan: InternationalizationPlan, by, comment: str = "") -> Int
             to_state=Status.SUBMITTED, by=by, comment=comment,
             extra_updates={"submitted_by": by, "submitted_at": timezone.now()},
         )
-        from notifications.services import notify_plan_submitted
-
-        notify_plan_submitted(plan=plan, by=by, comment=comment)
+        signals.plan_submitted.send(sender=InternationalizationPlan, plan=plan, by=by, comment=comment)
     return plan
 
 
@@ -108,9 +108,7 @@ def _decide(*, plan: InternationalizationPlan, by, to_state: str, comment: str) 
                                   "must approve or return it."))
         plan = transition(model=InternationalizationPlan, pk=plan.pk, allowed_from={Status.SUBMITTED},
                           to_state=to_state, by=by, comment=comment)
-        from notifications.services import notify_plan_decided
-
-        notify_plan_decided(plan=plan, by=by, comment=comment)
+        signals.plan_decided.send(sender=InternationalizationPlan, plan=plan, by=by, comment=comment)
     return plan
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from intlportal.models import User
+
+# The faculty kind, named by its label like AUTH_USER_MODEL: the base package imports no app
+# above it (tests/intlportal/test_layers.py).
+FACULTY_MODEL = "faculties.Faculty"
 
 OFFICE = "office"
 COORDINATOR = "coordinator"
@@ -73,11 +79,9 @@ def faculty_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_intlportal_faculty_ids", None)
     if cached is None:
-        from faculties.models import CoordinatorMembership
-
-        cached = frozenset(
-            CoordinatorMembership.objects.filter(user=user).values_list("faculty_id", flat=True)
-        )
+        # The memberships (faculties.CoordinatorMembership) through the user's reverse relation:
+        # the base package imports no app above it.
+        cached = frozenset(user.coordinator_memberships.values_list("faculty_id", flat=True))
         user._intlportal_faculty_ids = cached
     return cached
 
@@ -169,11 +173,30 @@ def can_review(user) -> bool:
     return is_office(user)
 
 
+def acts_for_faculty(user, obj: Model) -> bool:
+    """The office, or a coordinator of a faculty the record belongs to, whatever its workflow
+    state: who submits a faculty's plan or files the report of its mobility."""
+    if is_office(user):
+        return True
+    return is_coordinator(user) and bool(record_faculty_ids(obj) & faculty_ids(user))
+
+
+def can_move_program(user) -> bool:
+    """A cooperative program's lifecycle (declare, approve, enrol, suspend, close) is the
+    office's: it deals with the Ministry for the university."""
+    return is_office(user)
+
+
+def require(allowed: bool) -> None:
+    """Refuse what the user may not do: ``PermissionDenied`` (403), for services called with
+    a user, e.g. ``access.require(access.can_move_program(by))``."""
+    if not allowed:
+        raise PermissionDenied
+
+
 def allowed_faculties(user):
     """The faculties the user may assign a new or changed record to."""
-    from faculties.models import Faculty
-
-    qs = Faculty.objects.all()
+    qs = apps.get_model(FACULTY_MODEL).objects.all()
     if is_office(user):
         return qs
     if is_coordinator(user):

@@ -11,8 +11,11 @@ year is a form error on the list (the list shows the message next to the field a
 
 from __future__ import annotations
 
+import operator
+
 import django_filters
 from django import forms
+from django.utils.functional import lazy
 
 MIN_YEAR = 1
 MAX_YEAR = 9999
@@ -34,3 +37,10 @@ class YearFilter(django_filters.NumberFilter):
 
     def get_max_validator(self):
         return None  # max_value bounds it (NumberFilter's default allows 1e50)
+
+
+def label_with(message, **values):
+    """A label such as ``gettext_lazy("Expiring within %(days)s days")`` with ``values`` filled
+    in each time it is shown, in the language of that request.  ``gettext_lazy(…) % values``
+    translates once, when the module is imported, and freezes that language for everyone."""
+    return lazy(operator.mod, str)(message, values)

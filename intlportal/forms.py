@@ -46,7 +46,7 @@ class ScopedModelForm(forms.ModelForm):
             if not isinstance(form_field, forms.ModelChoiceField):
                 continue
             model: type[Model] = form_field.queryset.model
-            if model._meta.label == "faculties.Faculty":
+            if model._meta.label == access.FACULTY_MODEL:
                 form_field.queryset = access.allowed_faculties(user)
             elif hasattr(model, "ACCESS_FACULTY") and model.ACCESS_FACULTY is not None:
                 form_field.queryset = access.scope_for(user, form_field.queryset)

@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import ForeignKey, Model
+from django.db.models import Count, Exists, ForeignKey, Model, OuterRef, Q, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -210,6 +210,37 @@ def _instances_with_relations(model, rows) -> list[Model]:
     return instances
 
 
+# A page number beyond any real list (the page shown is then the last).
+MAX_PAGE = 100_000
+
+
+def _deletions(model, *, oldest_first: bool):
+    """``(history_date, history_id, how many in all)`` of the records of ``model`` deleted and
+    not restored since, each by its latest deletion, in the page's order."""
+    deleted = model.history.filter(history_type="-")
+    later = deleted.filter(id=OuterRef("id")).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id")))
+    order = ("history_date", "history_id") if oldest_first else ("-history_date", "-history_id")
+    return (deleted.exclude(id__in=model._default_manager.values("pk")).exclude(Exists(later))
+            .annotate(of_kind=Window(Count("history_id")))
+            .order_by(*order).values_list("history_date", "history_id", "of_kind"))
+
+
+class _Index:
+    """The deletions a page may show, merged across kinds, and how many there are in all (for
+    the paginator, which only counts and slices)."""
+
+    def __init__(self, entries: list, total: int):
+        self.entries, self.total = entries, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return self.entries[index]
+
+
 def deleted_records(request):
     """Records deleted and not restored since, of every kind (or one), newest deletion first."""
     _office_only(request)
@@ -217,17 +248,20 @@ def deleted_records(request):
     kind = request.GET.get("kind", "")
     chosen = [models_by_key[kind]] if kind in models_by_key else list(models_by_key.values())
     oldest_first = request.GET.get("sort") == "history_date"
-    index = []  # (date, history_id, model): one small query per kind
+    # The page can hold only the first ``number × PAGINATE_BY`` deletions of each kind (a page
+    # past the last is shown as the last, which needs fewer): each kind's query is limited to
+    # them and counts the rest in the same query.
+    try:
+        number = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    index, total = [], 0  # index: (date, history_id, model); one query per kind
     for model in chosen:
-        rows = (model.history.filter(history_type="-").exclude(id__in=model._default_manager.values("pk"))
-                .values_list("id", "history_date", "history_id"))
-        latest: dict[int, tuple] = {}
-        for record_id, when, history_id in rows:
-            if record_id not in latest or when > latest[record_id][0]:
-                latest[record_id] = (when, history_id)
-        index.extend((when, history_id, model) for when, history_id in latest.values())
+        rows = list(_deletions(model, oldest_first=oldest_first)[:number * settings.PAGINATE_BY])
+        total += rows[0][2] if rows else 0
+        index.extend((when, history_id, model) for when, history_id, _of_kind in rows)
     index.sort(key=lambda e: (e[0], e[1]), reverse=not oldest_first)
-    page = Paginator(index, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    page = Paginator(_Index(index, total), settings.PAGINATE_BY).get_page(request.GET.get("page"))
     by_model: dict[type[Model], list[int]] = {}
     for _when, history_id, model in page.object_list:
         by_model.setdefault(model, []).append(history_id)

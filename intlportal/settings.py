@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "notifications",
     "workqueue",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -232,7 +233,23 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
-MAX_DOCUMENT_UPLOAD_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+# A document attached to a record (signed agreement, plan attachment, report): at most this
+# many bytes (intlportal/uploads.py).
+MAX_DOCUMENT_UPLOAD_BYTES = env_int("MAX_DOCUMENT_UPLOAD_BYTES", 20 * MB)
+# What an imported spreadsheet may hold (dataexchange/files.py): the upload, its rows, columns
+# and cells, the empty rows after which a sheet is taken to have ended, an .xlsx unpacked (all
+# parts together, and one sheet or the shared strings), and the characters of messages an
+# import job keeps.
+DATAEXCHANGE_MAX_UPLOAD_BYTES = env_int("DATAEXCHANGE_MAX_UPLOAD_BYTES", 20 * MB)
+DATAEXCHANGE_MAX_ROWS = env_int("DATAEXCHANGE_MAX_ROWS", 50_000)
+DATAEXCHANGE_MAX_EMPTY_ROWS = env_int("DATAEXCHANGE_MAX_EMPTY_ROWS", 1_000)
+DATAEXCHANGE_MAX_COLUMNS = env_int("DATAEXCHANGE_MAX_COLUMNS", 200)
+DATAEXCHANGE_MAX_CELL_CHARS = env_int("DATAEXCHANGE_MAX_CELL_CHARS", 32_767)  # Excel's own limit
+# A 50,000-row export of 14 columns unpacks to about 40 MB (sheet), 2.3 MB packed: ratio 17.
+DATAEXCHANGE_XLSX_MAX_BYTES = env_int("DATAEXCHANGE_XLSX_MAX_BYTES", 100 * MB)
+DATAEXCHANGE_XLSX_MAX_PART_BYTES = env_int("DATAEXCHANGE_XLSX_MAX_PART_BYTES", 64 * MB)
+DATAEXCHANGE_MAX_STORED_MESSAGE_CHARS = env_int("DATAEXCHANGE_MAX_STORED_MESSAGE_CHARS", 200_000)
 
 # E-mail (Django 6.1 MAILERS): the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost" if PRODUCTION else None)
@@ -309,6 +326,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Storing a result while Redis restarts waits for it instead of failing the finished task.
 CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+# Sending a task first subscribes to its result on Redis: with Redis down, Celery's default
+# policy (20 retries, 1 s apart) would hold every later send — and the web request making it —
+# for about 19 s.  Give up as fast as the publish does (the fault suite measures it).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+}
 CELERY_RESULT_BACKEND_MAX_RETRIES = 30
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
@@ -322,10 +345,24 @@ CELERY_REDIS_SOCKET_KEEPALIVE = True
 # after a lost enqueue, a dead worker or a broker outage.
 ASSESSMENT_RECOMPUTE_DELAY = env_int("ASSESSMENT_RECOMPUTE_DELAY", 30)
 ASSESSMENT_SWEEP_SECONDS = env_int("ASSESSMENT_SWEEP_SECONDS", 60)
+# A recompute that fails (database away) is retried this many times before the sweep takes over.
+ASSESSMENT_RECOMPUTE_RETRIES = env_int("ASSESSMENT_RECOMPUTE_RETRIES", 8)
+# Notification e-mails (notifications/tasks.py): a sender holds its claim on an e-mail this long
+# at most (longer than any send can take, so an older claim belongs to a sender that died); the
+# sweep leaves an e-mail this long to its task and the first retries, sends this many at a time,
+# and gives up on notifications older than this many days.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 600)
+NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = env_int("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", 300)
+NOTIFICATION_EMAIL_SWEEP_BATCH = env_int("NOTIFICATION_EMAIL_SWEEP_BATCH", 200)
+NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS = env_int("NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS", 7)
 # An import job ("checking" or "importing") with no progress for this long is marked failed
 # by the watchdog, which runs every IMPORT_WATCHDOG_SECONDS (dataexchange/services.py).
 IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 900)
 IMPORT_WATCHDOG_SECONDS = env_int("IMPORT_WATCHDOG_SECONDS", 120)
+# Task modules the worker imports besides each app's tasks.py: the nightly reminders' task lives
+# with the reminders, which notify through notifications.services, which enqueues the e-mail
+# task of notifications.tasks (so tasks.py cannot import the reminders back).
+CELERY_IMPORTS = ["notifications.reminders"]
 CELERY_BEAT_SCHEDULE: dict = {
     # Expiring agreements, contracts and work permits, overdue reports, late plans.
     "nightly-reminders": {

@@ -15,10 +15,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.urls import path as url_path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +29,7 @@ from django.views.generic import DeleteView, DetailView
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 
-from intlportal import access
+from intlportal import access, exporting
 from intlportal.versioning import StaleEdit, save_versioned
 
 
@@ -48,6 +50,14 @@ class Column:
 PAGE_METHODS = ["get", "post", "head", "options"]
 
 
+def page_queryset(model) -> QuerySet:
+    """What a kind's list and record page show: ``Model.objects.for_pages()`` where the kind's
+    QuerySet defines it (bundling the joins its columns and fields need, so the query count
+    does not grow with rows), else every record."""
+    manager = model._default_manager
+    return manager.for_pages() if hasattr(manager, "for_pages") else manager.all()
+
+
 class ScopedQuerysetMixin:
     """``get_queryset`` = the record kind's base queryset, scoped to what the user may see."""
 
@@ -65,8 +75,8 @@ class ScopedQuerysetMixin:
 class RecordListView(ScopedQuerysetMixin, FilterView):
     """Filtered (django-filter), sorted (``?sort=``), paginated list with export.
 
-    Subclasses set ``model``, ``filterset_class``, ``columns`` and optionally ``sort_default``,
-    ``export_kind`` (a kind of the data-exchange registry) and ``create_url_name``.
+    ``RecordPages`` sets ``model``, ``filterset_class``, ``columns``, ``sort_default``,
+    ``export_kind``/``import_kind`` (kinds of the data-exchange registry) and ``create_url_name``.
     """
 
     template_name = "portal/record_list.html"
@@ -78,6 +88,9 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
     import_kind: str | None = None
     title = None
     empty_hint = gettext_lazy("No records match. Change the filters, or add the first record.")
+
+    def base_queryset(self) -> QuerySet:
+        return page_queryset(self.model)
 
     def sort_keys(self) -> dict[str, str]:
         return {c.sort: c.sort for c in self.columns if c.sort}
@@ -104,9 +117,7 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
                 return HttpResponse(_("Unknown export format."), status=400)
             filterset = self.get_filterset(self.get_filterset_class())
             if filterset.is_valid():
-                from dataexchange import registry
-
-                return registry.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
+                return exporting.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
             # The list page, with the filters' errors next to them (and no rows), says what to fix.
             messages.error(request, _("Nothing was exported: correct the filters marked below, then export again."))
         return super().get(request, *args, **kwargs)
@@ -143,13 +154,17 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
 
 
 class RecordDetailView(ScopedQuerysetMixin, DetailView):
-    """A record's page.  ``detail_fields`` lists the attribute paths shown."""
+    """A record's page.  ``detail_fields`` lists the attribute paths shown: a path, labelled with its
+    field's ``verbose_name``, or ``(path, label)`` for a property or an annotation, which has none."""
 
     template_name = "portal/record_detail.html"
-    detail_fields: list[str] = []
+    detail_fields: list[str | tuple[str, str]] = []
     edit_url_name: str | None = None
     delete_url_name: str | None = None
     list_url_name: str | None = None
+
+    def base_queryset(self) -> QuerySet:
+        return page_queryset(self.model)
 
     def personal_fields(self) -> tuple[str, ...]:
         if access.can_see_personal_data(self.request.user):
@@ -162,10 +177,11 @@ class RecordDetailView(ScopedQuerysetMixin, DetailView):
         user = self.request.user
         hidden = set(self.personal_fields())
         rows = []
-        for path in self.detail_fields:
+        for entry in self.detail_fields:
+            path, label = entry if isinstance(entry, tuple) else (entry, None)
             if path in hidden:
                 continue
-            rows.append((field_label(self.model, path), display_value(obj, path)))
+            rows.append((label or field_label(self.model, path), display_value(obj, path)))
         ctx.update(
             rows=rows,
             can_edit=bool(self.edit_url_name) and access.can_edit(user, obj),
@@ -233,6 +249,20 @@ class RecordFormMixin:
         return reverse("home")
 
 
+def duplicate_key(view, form):
+    """The form again, with what was typed, when the database refused the row as a duplicate.
+
+    The form's own unique checks refuse a duplicate already; this is the race they cannot see:
+    someone saved a record with the same key between the check and the insert.
+    """
+    if getattr(view, "object", None) is not None and view.object.pk is None:
+        view.object = None
+    form.add_error(None, _("A record with the same details was saved by someone else a moment ago, "
+                           "so this one was not saved. Your entries are kept below: check the list, "
+                           "then change them or cancel."))
+    return view.form_invalid(form)
+
+
 class RecordCreateView(RecordFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if not access.can_create(request.user, self.model):
@@ -240,7 +270,11 @@ class RecordCreateView(RecordFormMixin, CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except IntegrityError:
+            return duplicate_key(self, form)
         messages.success(self.request, _("%(kind)s “%(record)s” was created.") % {
             "kind": self.model._meta.verbose_name, "record": self.object})
         return response
@@ -266,11 +300,14 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
             self.object = form.save(commit=False)
             # The version the form validated (ScopedModelForm.clean_version); save_versioned
             # checks it again and never substitutes the current one.
-            save_versioned(self.object, expected_version=form.cleaned_data.get("version"))
-            if with_m2m:
-                form.save_m2m()
+            with transaction.atomic():
+                save_versioned(self.object, expected_version=form.cleaned_data.get("version"))
+                if with_m2m:
+                    form.save_m2m()
         except StaleEdit as stale:
             return self.stale(form, stale)
+        except IntegrityError:
+            return duplicate_key(self, form)
         except ObjectDoesNotExist as gone:  # deleted while the form was open
             raise Http404 from gone
         messages.success(self.request, _("%(kind)s “%(record)s” was saved.") % {
@@ -332,6 +369,70 @@ class RecordDeleteView(ScopedQuerysetMixin, DeleteView):
         ctx = super().get_context_data(**kwargs)
         ctx["verbose_name"] = self.model._meta.verbose_name
         return ctx
+
+
+PAGES = ("list", "create", "detail", "edit", "delete")
+
+
+class RecordPages:
+    """A record kind's list, create, detail, edit and delete pages, declared once::
+
+        mobilities = RecordPages(Mobility, "mobilities", form=MobilityForm, filterset=MobilityFilter,
+                                 columns=[...], detail_fields=[...], export_kind="mobilities",
+                                 detail_view=MobilityDetail)
+        urlpatterns = [*views.mobilities.urls()]
+
+    URL names are ``<name>-list|create|detail|edit|delete`` (``name`` defaults to the model
+    name) in the namespace of the model's app, which the pages link to each other with.  The
+    list and the record page read ``page_queryset(model)``.  A page that adds behaviour passes
+    its class (a subclass of the generic view, without ``model`` or URL names): ``detail_view=``,
+    ``list_view=``, ``create_view=``, ``update_view=``, ``delete_view=``.  ``pages`` leaves out
+    pages a kind does not have; ``import_kind`` defaults to ``export_kind``.
+    """
+
+    def __init__(self, model, prefix: str, *, name: str | None = None, form=None, filterset=None,
+                 columns: list[Column] = (), detail_fields: list[str | tuple[str, str]] = (),
+                 sort_default: str | None = None,
+                 export_kind: str | None = None, import_kind: str | None = None, empty_hint=None,
+                 pages: tuple[str, ...] = PAGES, list_template: str | None = None,
+                 detail_template: str | None = None, form_template: str | None = None,
+                 list_view=None, detail_view=None, create_view=None, update_view=None, delete_view=None):
+        self.model, self.prefix, self.pages = model, prefix, pages
+        self.name = name or model._meta.model_name
+        self.namespace = model._meta.app_label
+        url = {page: self.url_name(page) if page in pages else None for page in PAGES}
+        form_attrs = {"model": model, "form_class": form, "template_name": form_template}
+        self.views = {
+            "list": self._view(list_view or RecordListView, "List", {
+                "model": model, "filterset_class": filterset, "columns": list(columns),
+                "sort_default": sort_default, "export_kind": export_kind,
+                "import_kind": import_kind or export_kind, "create_url_name": url["create"],
+                "empty_hint": empty_hint, "template_name": list_template}),
+            "detail": self._view(detail_view or RecordDetailView, "Detail", {
+                "model": model, "detail_fields": list(detail_fields), "edit_url_name": url["edit"],
+                "delete_url_name": url["delete"], "list_url_name": url["list"],
+                "template_name": detail_template}),
+            "create": self._view(create_view or RecordCreateView, "Create", form_attrs),
+            "edit": self._view(update_view or RecordUpdateView, "Update", form_attrs),
+            "delete": self._view(delete_view or RecordDeleteView, "Delete", {
+                "model": model, "success_url_name": url["list"]}),
+        }
+
+    def url_name(self, page: str) -> str:
+        return f"{self.namespace}:{self.name}-{page}"
+
+    def _view(self, base, suffix: str, attrs: dict):
+        # A value the declaration leaves out keeps the base class's own (its template, its hint).
+        attrs = {key: value for key, value in attrs.items() if value is not None}
+        return type(f"{self.model.__name__}{suffix}", (base,), {"__module__": base.__module__, **attrs})
+
+    def urls(self) -> list:
+        """The URL patterns, for the app's ``urlpatterns``."""
+        routes = {"list": "", "create": "new/", "detail": "<int:pk>/", "edit": "<int:pk>/edit/",
+                  "delete": "<int:pk>/delete/"}
+        order = ("list", "detail", "create", "edit", "delete")
+        return [url_path(f"{self.prefix}/{routes[page]}", self.views[page].as_view(), name=f"{self.name}-{page}")
+                for page in order if page in self.pages]
 
 
 def field_label(model, path: str) -> str:

@@ -1,30 +1,43 @@
-"""The nightly reminders: expiring agreements, contracts and work permits (90 and 30 days
-ahead), post-exchange reports overdue 30 days, plans not submitted by the office's deadline.
+"""The nightly reminders: expiring agreements, contracts and work permits (``EXPIRY_WARNING_DAYS``
+and 30 days ahead), post-exchange reports overdue (``REPORT_DUE_DAYS`` after the exchange),
+plans not submitted by the office's deadline.
 
 Each reminder goes out once per item and threshold: a ``ReminderLog`` row is inserted in the
 same transaction as the notifications, and its unique constraint refuses a second one, so
 running the job twice, or two workers at once, sends nothing new.
+
+The nightly task ``send_reminders`` lives here rather than in ``notifications.tasks`` (the
+reminders notify through ``notifications.services``, which enqueues that module's e-mail task);
+the worker imports this module through ``CELERY_IMPORTS``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from faculties.models import CoordinatorMembership
+from exchanges.models import REPORT_DUE_DAYS, Agreement, Mobility
+from faculties.models import CoordinatorMembership, InternationalizationPlan, plan_submission_deadline
 from intlportal import access
 from notifications.models import Kind, ReminderLog
 from notifications.services import notify, office_users
-from workqueue import selectors
+from notifications.tasks import RETRY
+from staff.models import EXPIRY_WARNING_DAYS, ForeignTeacherContract
 
-THRESHOLDS = (30, 90)  # days ahead; an item is reminded at the tightest one it has reached
+logger = logging.getLogger(__name__)
+
+# Days ahead; an item is reminded at the tightest one it has reached, the first time when it
+# enters the work queue's "expiring" sections.
+THRESHOLDS = (30, EXPIRY_WARNING_DAYS)
 
 
 @dataclass
@@ -51,20 +64,28 @@ def _expiring(kind: str, qs, date_attr: str, faculty_ids, today: date, office_on
 
 
 def due_reminders(today: date) -> Iterator[Due]:
-    """Every reminder that should exist today, sent or not."""
+    """Every reminder that should exist today, sent or not.  What makes an item due is the
+    models' queryset methods' to say, the same ones the work queue reads."""
     within = max(THRESHOLDS)
-    yield from _expiring(Kind.AGREEMENT_EXPIRING, selectors.agreements_expiring(within=within, today=today),
+    agreements = Agreement.objects.expiring_within(within, today=today).with_related()
+    yield from _expiring(Kind.AGREEMENT_EXPIRING, agreements.order_by("ends_on", "pk"),
                          "ends_on", lambda a: {f.pk for f in a.faculties.all()}, today)
-    yield from _expiring(Kind.CONTRACT_EXPIRING, selectors.contracts_expiring(within=within, today=today),
+    contracts = ForeignTeacherContract.objects.select_related("staff_member__faculty")
+    yield from _expiring(Kind.CONTRACT_EXPIRING,
+                         contracts.expiring_within(within, today=today).order_by("ends_on", "pk"),
                          "ends_on", lambda c: {c.staff_member.faculty_id}, today)
     # Work-permit dates are personal data: only the office hears about them.
-    yield from _expiring(Kind.PERMIT_EXPIRING, selectors.permits_expiring(within=within, today=today),
+    yield from _expiring(Kind.PERMIT_EXPIRING,
+                         contracts.work_permit_expiring_within(within, today=today)
+                         .order_by("work_permit_expires_on", "pk"),
                          "work_permit_expires_on", lambda c: set(), today, office_only=True)
-    for mobility in selectors.reports_overdue(today=today):
-        yield Due(Kind.REPORT_OVERDUE, mobility, mobility.ends_on, str(selectors.REPORT_DUE_DAYS),
+    overdue = Mobility.objects.report_overdue(REPORT_DUE_DAYS, today=today).select_related("faculty")
+    for mobility in overdue.order_by("ends_on", "pk"):
+        yield Due(Kind.REPORT_OVERDUE, mobility, mobility.ends_on, str(REPORT_DUE_DAYS),
                   {mobility.faculty_id}, params={"due": mobility.ends_on.isoformat()})
-    deadline = selectors.plan_deadline(today.year)
-    for plan in selectors.plans_past_deadline(today=today):
+    deadline = plan_submission_deadline(today.year)
+    late_plans = InternationalizationPlan.objects.past_submission_deadline(today).select_related("faculty")
+    for plan in late_plans.order_by("faculty__code", "pk"):
         yield Due(Kind.PLAN_DEADLINE, plan, deadline, "deadline", {plan.faculty_id},
                   params={"due": deadline.isoformat()})
 
@@ -114,4 +135,12 @@ def send_due_reminders(today: date | None = None) -> int:
         except IntegrityError:
             continue  # another run sent this one a moment ago
         sent += 1
+    return sent
+
+
+@shared_task(name="notifications.send_reminders", **RETRY)
+def send_reminders() -> int:
+    """The nightly reminders (Celery beat)."""
+    sent = send_due_reminders()
+    logger.info("reminders sent for %s items", sent)
     return sent

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from intlportal.access import COORDINATOR, OFFICE
 from notifications.models import Kind, Notification
+from notifications.tasks import send_notification_email
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +48,6 @@ def notify(*, recipients: Iterable, kind: str, record: Model, actor=None, commen
     created = Notification.objects.bulk_create(notes)
     ids = [n.pk for n in created if n.recipient.email]
     if ids:
-        from notifications.tasks import send_notification_email
-
         def enqueue():
             # The notifications are committed: a broker or mail server that is away must not
             # fail the request that wrote them.  What is not queued here, the sweep sends.
@@ -76,6 +75,16 @@ def notify_plan_decided(*, plan, by, comment: str = "") -> list[Notification]:
         return []
     kind = Kind.PLAN_APPROVED if plan.status == plan.Status.APPROVED else Kind.PLAN_RETURNED
     return notify(recipients=[plan.submitted_by], kind=kind, record=plan, actor=by, comment=comment)
+
+
+def on_plan_submitted(sender, *, plan, by, comment: str = "", **kwargs) -> None:
+    """``faculties.signals.plan_submitted``'s receiver."""
+    notify_plan_submitted(plan=plan, by=by, comment=comment)
+
+
+def on_plan_decided(sender, *, plan, by, comment: str = "", **kwargs) -> None:
+    """``faculties.signals.plan_decided``'s receiver."""
+    notify_plan_decided(plan=plan, by=by, comment=comment)
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:

@@ -1,5 +1,6 @@
-"""Celery tasks of notifications: one e-mail per notification, the sweep of e-mails that never
-went, and the nightly reminders.
+"""Celery tasks of notifications: one e-mail per notification and the sweep of e-mails that
+never went.  (The nightly reminders' task is ``notifications.reminders.send_reminders``: the
+reminders notify through ``notifications.services``, which enqueues the e-mail task here.)
 
 An e-mail survives an outage of the mail server in two ways:
 
@@ -45,18 +46,8 @@ RETRY = {
 # database unavailable for the claim.
 EMAIL_ERRORS = (OSError, DatabaseError, InterfaceError)
 
-# A sender holds its claim this long (seconds) at most: longer than any send can take (the
-# SMTP timeout bounds each step), so a claim this old belongs to a sender that died.
-LEASE_SECONDS = 600
-# The sweep leaves a notification this long (seconds) to the task and its first retries …
-SWEEP_AFTER_SECONDS = 300
-# … sends at most this many at a time, and gives up on notifications older than this (days).
-SWEEP_BATCH = 200
-SWEEP_MAX_AGE_DAYS = 7
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
+# How long a sender holds its claim, when the sweep takes over, how many it sends at a time and
+# for how many days: settings NOTIFICATION_EMAIL_LEASE_SECONDS, NOTIFICATION_EMAIL_SWEEP_*.
 
 
 class EmailRefused(Exception):
@@ -72,7 +63,7 @@ def _is_refusal(exc: BaseException) -> bool:
 
 
 def _claimable(now):
-    lease = timedelta(seconds=_setting("NOTIFICATION_EMAIL_LEASE_SECONDS", LEASE_SECONDS))
+    lease = timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
     return Q(emailed_at__isnull=True, email_failed_at__isnull=True) & (
         Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=now - lease))
 
@@ -85,7 +76,7 @@ def deliver_email(notification_id: int) -> bool:
     (``emailed_at``) after, so two senders at once send one e-mail.  A failed send releases the
     claim, keeps the error and raises, for the retry or the sweep; a permanent refusal raises
     ``EmailRefused`` and is never tried again.  A sender that dies holding the claim loses it
-    after ``LEASE_SECONDS`` and the e-mail is sent later: so a worker killed mid-send loses no
+    after ``NOTIFICATION_EMAIL_LEASE_SECONDS`` and the e-mail is sent later: so a worker killed mid-send loses no
     e-mail, at the price of a second copy if it died in the instant between the server's
     acceptance and the ``emailed_at`` update.
     """
@@ -148,8 +139,8 @@ def send_notification_email(self, notification_id: int) -> bool:
 def unsent_emails(now=None):
     """The notifications whose e-mail should have gone and has not, oldest first."""
     now = now or timezone.now()
-    after = timedelta(seconds=_setting("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", SWEEP_AFTER_SECONDS))
-    max_age = timedelta(days=_setting("NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS", SWEEP_MAX_AGE_DAYS))
+    after = timedelta(seconds=settings.NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS)
+    max_age = timedelta(days=settings.NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS)
     return (Notification.objects.filter(_claimable(now), created_at__lte=now - after,
                                         created_at__gte=now - max_age)
             .exclude(recipient__email="").order_by("created_at", "pk"))
@@ -161,8 +152,7 @@ def send_unsent_emails() -> int:
 
     A mail server that is still away stops the sweep at its first failure (the next sweep
     tries again); a refusal of one e-mail, or a fault in one, does not stop the others."""
-    ids = list(unsent_emails().values_list("pk", flat=True)[:_setting("NOTIFICATION_EMAIL_SWEEP_BATCH",
-                                                                       SWEEP_BATCH)])
+    ids = list(unsent_emails().values_list("pk", flat=True)[:settings.NOTIFICATION_EMAIL_SWEEP_BATCH])
     sent = 0
     for done, pk in enumerate(ids):
         try:
@@ -177,14 +167,4 @@ def send_unsent_emails() -> int:
             logger.exception("the e-mail of notification %s could not be written", pk)
     if ids:
         logger.info("e-mail sweep: %s of %s unsent e-mails sent", sent, len(ids))
-    return sent
-
-
-@shared_task(name="notifications.send_reminders", **RETRY)
-def send_reminders() -> int:
-    """The nightly reminders (Celery beat); see ``notifications.reminders``."""
-    from notifications.reminders import send_due_reminders
-
-    sent = send_due_reminders()
-    logger.info("reminders sent for %s items", sent)
     return sent

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intlportal.forms import DateInput, ScopedModelForm
 from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
@@ -68,7 +69,8 @@ class ProgramTeacherTrainingForm(ScopedModelForm):
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(label=pgettext_lazy("program lifecycle", "Comment"),
+                              widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ApproveForm(TransitionForm):

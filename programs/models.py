@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import PartnerInstitution
@@ -38,6 +38,16 @@ class ProgramQuerySet(models.QuerySet):
             sum_partner_hours=Coalesce(Sum("courses__partner_taught_hours"), 0),
         )
 
+    def for_pages(self):
+        return self.select_related("faculty").with_course_counts()
+
+
+class ProgramPartQuerySet(models.QuerySet):
+    """A program's enrolments, courses and teacher trainings."""
+
+    def for_pages(self):
+        return self.select_related("program__faculty")
+
 
 class CooperativeProgram(Record):
     class Level(models.TextChoices):
@@ -53,18 +63,18 @@ class CooperativeProgram(Record):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         DECLARED = "declared", _("Declared to the Ministry")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("cooperative program", "Approved")
         ENROLLING = "enrolling", _("Enrolling")
         SUSPENDED = "suspended", _("Suspended")
         CLOSED = "closed", _("Closed")
 
     ACTIVE_STATUSES = (Status.APPROVED, Status.ENROLLING)
 
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = models.CharField(pgettext_lazy("cooperative program", "code"), max_length=30, unique=True)
     faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT,
                                 related_name="programs")
-    partners = models.ManyToManyField(PartnerInstitution, verbose_name=_("partners"), blank=True,
-                                      related_name="programs")
+    partners = models.ManyToManyField(PartnerInstitution, verbose_name=pgettext_lazy("cooperative program", "partners"),
+                                      blank=True, related_name="programs")
     name_zh = models.CharField(_("Chinese name"), max_length=300)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
@@ -105,6 +115,8 @@ class ProgramEnrollment(Record):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     students = models.PositiveIntegerField(_("students enrolled"))
 
+    objects = ProgramPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("program enrolment")
         verbose_name_plural = _("program enrolments")
@@ -133,6 +145,8 @@ class ProgramCourse(Record):
     is_introduced = models.BooleanField(_("introduced from the partner"), default=False)
     partner_taught_hours = models.PositiveIntegerField(_("hours taught by partner teachers"), default=0)
 
+    objects = ProgramPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("program course")
         verbose_name_plural = _("program courses")
@@ -157,7 +171,9 @@ class ProgramTeacherTraining(Record):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=300)
-    participants = models.PositiveIntegerField(_("participants"), default=0)
+    participants = models.PositiveIntegerField(pgettext_lazy("training", "participants"), default=0)
+
+    objects = ProgramPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("program teacher training")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from intlportal import access
@@ -30,13 +29,8 @@ def available_actions(program: CooperativeProgram) -> list[str]:
     return [name for name, (sources, _target) in TRANSITIONS.items() if program.status in sources]
 
 
-def _check_office(by) -> None:
-    if not access.is_office(by):
-        raise PermissionDenied
-
-
 def _move(action: str, *, program: CooperativeProgram, by, comment: str = "", extra=None) -> CooperativeProgram:
-    _check_office(by)
+    access.require(access.can_move_program(by))
     sources, target = TRANSITIONS[action]
     return transition(model=CooperativeProgram, pk=program.pk, allowed_from=sources, to_state=target,
                       by=by, comment=comment, extra_updates=extra)

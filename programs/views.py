@@ -3,19 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from intlportal import access
-from intlportal.views import (
-    Column,
-    RecordCreateView,
-    RecordDeleteView,
-    RecordDetailView,
-    RecordListView,
-    RecordUpdateView,
-)
+from intlportal.views import Column, RecordCreateView, RecordDetailView, RecordListView, RecordPages
 from intlportal.workflow import WorkflowError, timeline
 from programs import filters, forms, selectors, services
 from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
@@ -25,33 +18,14 @@ ACTION_LABELS = {
     "approve": _("Record the Ministry's approval"),
     "enroll": _("Start enrolling"),
     "suspend": _("Suspend"),
-    "close": _("Close"),
+    "close": pgettext_lazy("program lifecycle", "Close"),
 }
 
 # --- programs ------------------------------------------------------------------------------
 
 
 class ProgramList(RecordListView):
-    model = CooperativeProgram
-    filterset_class = filters.CooperativeProgramFilter
     template_name = "programs/program_list.html"
-    columns = [
-        Column("code", _("code"), sort="code", link=True),
-        Column("name_zh", _("Chinese name"), sort="name_zh", link=True),
-        Column("faculty", _("faculty"), sort="faculty__code"),
-        Column("level", _("level"), sort="level"),
-        Column("status", _("status"), sort="status"),
-        Column("approval_no", _("Ministry approval number"), sort="approval_no"),
-        Column("expires_on", _("approval expires on"), sort="expires_on"),
-    ]
-    sort_default = "code"
-    export_kind = "programs"
-    import_kind = "programs"
-    create_url_name = "programs:program-create"
-    empty_hint = _("No cooperative programs match. Change the filters; the office adds programs.")
-
-    def base_queryset(self):
-        return CooperativeProgram.objects.select_related("faculty").with_course_counts()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -63,16 +37,10 @@ class ProgramList(RecordListView):
 
 
 class ProgramDetail(RecordDetailView):
-    model = CooperativeProgram
     template_name = "programs/program_detail.html"
-    detail_fields = ["code", "faculty", "name_zh", "name_en", "level", "form", "status", "partners", "approval_no",
-                     "approved_on", "expires_on", "annual_quota"]
-    edit_url_name = "programs:program-edit"
-    delete_url_name = "programs:program-delete"
-    list_url_name = "programs:program-list"
 
     def base_queryset(self):
-        return CooperativeProgram.objects.select_related("faculty").prefetch_related("partners").with_course_counts()
+        return CooperativeProgram.objects.for_pages().prefetch_related("partners")  # the page lists them
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -80,7 +48,7 @@ class ProgramDetail(RecordDetailView):
         user = self.request.user
         labels = dict(CooperativeProgram.Status.choices)
         actions = []
-        if access.is_office(user):
+        if access.can_move_program(user):
             for name in services.available_actions(program):
                 form = forms.ApproveForm(prefix=name) if name == "approve" else forms.TransitionForm(prefix=name)
                 actions.append({"name": name, "label": ACTION_LABELS[name], "form": form})
@@ -102,26 +70,31 @@ class ProgramDetail(RecordDetailView):
         return ctx
 
 
-class ProgramCreate(RecordCreateView):
-    model = CooperativeProgram
-    form_class = forms.CooperativeProgramForm
-
-
-class ProgramUpdate(RecordUpdateView):
-    model = CooperativeProgram
-    form_class = forms.CooperativeProgramForm
-
-
-class ProgramDelete(RecordDeleteView):
-    model = CooperativeProgram
-    success_url_name = "programs:program-list"
+programs = RecordPages(
+    CooperativeProgram, "list", name="program", form=forms.CooperativeProgramForm,
+    filterset=filters.CooperativeProgramFilter,
+    columns=[
+        Column("code", pgettext_lazy("cooperative program", "code"), sort="code", link=True),
+        Column("name_zh", _("Chinese name"), sort="name_zh", link=True),
+        Column("faculty", _("faculty"), sort="faculty__code"),
+        Column("level", _("level"), sort="level"),
+        Column("status", _("status"), sort="status"),
+        Column("approval_no", _("Ministry approval number"), sort="approval_no"),
+        Column("expires_on", _("approval expires on"), sort="expires_on"),
+    ],
+    sort_default="code", export_kind="programs",
+    empty_hint=_("No cooperative programs match. Change the filters; the office adds programs."),
+    detail_fields=["code", "faculty", "name_zh", "name_en", "level", "form", "status", "partners", "approval_no",
+                   "approved_on", "expires_on", "annual_quota"],
+    list_view=ProgramList, detail_view=ProgramDetail,
+)
 
 
 @require_POST
 def program_transition(request, pk: int, action: str):
     """Move a program along its lifecycle (office only)."""
     program = access.get_visible_or_404(request.user, CooperativeProgram.objects.all(), pk=pk)
-    if not access.is_office(request.user) or action not in services.TRANSITIONS:
+    if not access.can_move_program(request.user) or action not in services.TRANSITIONS:
         raise PermissionDenied
     form_class = forms.ApproveForm if action == "approve" else forms.TransitionForm
     form = form_class(request.POST, prefix=action)
@@ -153,90 +126,25 @@ def program_transition(request, pk: int, action: str):
     return redirect(program)
 
 
-# --- enrolments ----------------------------------------------------------------------------
+# --- enrolments, courses, teacher trainings -------------------------------------------------
 
-
-class EnrollmentList(RecordListView):
-    model = ProgramEnrollment
-    filterset_class = filters.ProgramEnrollmentFilter
-    columns = [
+enrollments = RecordPages(
+    ProgramEnrollment, "enrolments", name="enrollment", form=forms.ProgramEnrollmentForm,
+    filterset=filters.ProgramEnrollmentFilter,
+    columns=[
         Column("program", _("program"), sort="program__code", link=True),
         Column("program__faculty", _("faculty"), sort="program__faculty__code"),
         Column("year", _("year"), sort="year", link=True),
         Column("students", _("students enrolled"), sort="students"),
-    ]
-    sort_default = "-year"
-    create_url_name = "programs:enrollment-create"
-    empty_hint = _("No enrolments match. Change the filters, or record a year's intake.")
-
-    def base_queryset(self):
-        return ProgramEnrollment.objects.select_related("program__faculty")
-
-
-class EnrollmentDetail(RecordDetailView):
-    model = ProgramEnrollment
-    detail_fields = ["program", "program__faculty", "year", "students"]
-    edit_url_name = "programs:enrollment-edit"
-    delete_url_name = "programs:enrollment-delete"
-    list_url_name = "programs:enrollment-list"
-
-    def base_queryset(self):
-        return ProgramEnrollment.objects.select_related("program__faculty")
-
-
-class EnrollmentCreate(RecordCreateView):
-    model = ProgramEnrollment
-    form_class = forms.ProgramEnrollmentForm
-
-
-class EnrollmentUpdate(RecordUpdateView):
-    model = ProgramEnrollment
-    form_class = forms.ProgramEnrollmentForm
-
-
-class EnrollmentDelete(RecordDeleteView):
-    model = ProgramEnrollment
-    success_url_name = "programs:enrollment-list"
-
-
-# --- courses -------------------------------------------------------------------------------
-
-
-class CourseList(RecordListView):
-    model = ProgramCourse
-    filterset_class = filters.ProgramCourseFilter
-    columns = [
-        Column("course", _("course"), sort="course", link=True),
-        Column("program", _("program"), sort="program__code"),
-        Column("credits", _("credits"), sort="credits"),
-        Column("hours", _("hours"), sort="hours"),
-        Column("is_core", _("core course"), sort="is_core"),
-        Column("is_introduced", _("introduced from the partner"), sort="is_introduced"),
-        Column("partner_taught_hours", _("hours taught by partner teachers"), sort="partner_taught_hours"),
-    ]
-    sort_default = "program__code"
-    create_url_name = "programs:course-create"
-    empty_hint = _("No courses match. Change the filters, or add the program's courses.")
-
-    def base_queryset(self):
-        return ProgramCourse.objects.select_related("program__faculty")
-
-
-class CourseDetail(RecordDetailView):
-    model = ProgramCourse
-    detail_fields = ["program", "program__faculty", "course", "credits", "hours", "is_core", "is_introduced",
-                     "partner_taught_hours"]
-    edit_url_name = "programs:course-edit"
-    delete_url_name = "programs:course-delete"
-    list_url_name = "programs:course-list"
-
-    def base_queryset(self):
-        return ProgramCourse.objects.select_related("program__faculty")
+    ],
+    sort_default="-year",
+    empty_hint=_("No enrolments match. Change the filters, or record a year's intake."),
+    detail_fields=["program", "program__faculty", "year", "students"],
+)
 
 
 class CourseCreate(RecordCreateView):
-    model = ProgramCourse
-    form_class = forms.ProgramCourseForm
+    """Opened from a program's page with ``?program=<pk>``: that program is chosen already."""
 
     def get_initial(self):
         initial = super().get_initial()
@@ -245,62 +153,37 @@ class CourseCreate(RecordCreateView):
         return initial
 
 
-class CourseUpdate(RecordUpdateView):
-    model = ProgramCourse
-    form_class = forms.ProgramCourseForm
+courses = RecordPages(
+    ProgramCourse, "courses", name="course", form=forms.ProgramCourseForm, filterset=filters.ProgramCourseFilter,
+    columns=[
+        Column("course", _("course"), sort="course", link=True),
+        Column("program", _("program"), sort="program__code"),
+        Column("credits", _("credits"), sort="credits"),
+        Column("hours", _("hours"), sort="hours"),
+        Column("is_core", _("core course"), sort="is_core"),
+        Column("is_introduced", _("introduced from the partner"), sort="is_introduced"),
+        Column("partner_taught_hours", _("hours taught by partner teachers"), sort="partner_taught_hours"),
+    ],
+    sort_default="program__code",
+    empty_hint=_("No courses match. Change the filters, or add the program's courses."),
+    detail_fields=["program", "program__faculty", "course", "credits", "hours", "is_core", "is_introduced",
+                   "partner_taught_hours"],
+    create_view=CourseCreate,
+)
 
-
-class CourseDelete(RecordDeleteView):
-    model = ProgramCourse
-    success_url_name = "programs:course-list"
-
-
-# --- teacher trainings ---------------------------------------------------------------------
-
-
-class TrainingList(RecordListView):
-    model = ProgramTeacherTraining
-    filterset_class = filters.ProgramTeacherTrainingFilter
-    columns = [
+trainings = RecordPages(
+    ProgramTeacherTraining, "trainings", name="training", form=forms.ProgramTeacherTrainingForm,
+    filterset=filters.ProgramTeacherTrainingFilter,
+    columns=[
         Column("title", _("title"), sort="title", link=True),
         Column("program", _("program"), sort="program__code"),
         Column("program__faculty", _("faculty"), sort="program__faculty__code"),
         Column("year", _("year"), sort="year"),
         Column("date", _("date"), sort="date"),
-        Column("participants", _("participants"), sort="participants"),
-    ]
-    sort_default = "-date"
-    export_kind = "program_trainings"
-    import_kind = "program_trainings"
-    create_url_name = "programs:training-create"
-    empty_hint = _("No trainings match. Change the filters, or record this year's training of the program's "
-                   "teachers.")
-
-    def base_queryset(self):
-        return ProgramTeacherTraining.objects.select_related("program__faculty")
-
-
-class TrainingDetail(RecordDetailView):
-    model = ProgramTeacherTraining
-    detail_fields = ["program", "program__faculty", "year", "date", "title", "participants"]
-    edit_url_name = "programs:training-edit"
-    delete_url_name = "programs:training-delete"
-    list_url_name = "programs:training-list"
-
-    def base_queryset(self):
-        return ProgramTeacherTraining.objects.select_related("program__faculty")
-
-
-class TrainingCreate(RecordCreateView):
-    model = ProgramTeacherTraining
-    form_class = forms.ProgramTeacherTrainingForm
-
-
-class TrainingUpdate(RecordUpdateView):
-    model = ProgramTeacherTraining
-    form_class = forms.ProgramTeacherTrainingForm
-
-
-class TrainingDelete(RecordDeleteView):
-    model = ProgramTeacherTraining
-    success_url_name = "programs:training-list"
+        Column("participants", pgettext_lazy("training", "participants"), sort="participants"),
+    ],
+    sort_default="-date", export_kind="program_trainings",
+    empty_hint=_("No trainings match. Change the filters, or record this year's training of the program's "
+                 "teachers."),
+    detail_fields=["program", "program__faculty", "year", "date", "title", "participants"],
+)

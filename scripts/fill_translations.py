@@ -1,7 +1,8 @@
 """Fill msgstr entries of a .po file from a JSON dictionary {msgid: msgstr or [singular, plural]}.
 
 Used by engineers to apply reviewed translations in one step:
-    python scripts/fill_translations.py faculties/locale/zh_Hans/LC_MESSAGES/django.po zh.json
+    python scripts/fill_translations.py locale/zh_Hans/LC_MESSAGES/django.po zh.json
+An entry with a context (``pgettext``) is keyed "context|msgid", e.g. "person|name".
 Entries already translated are left alone unless --force; fuzzy flags are removed from the
 entries filled.
 """
@@ -23,9 +24,10 @@ def main() -> None:
         table = json.load(fh)
     filled = 0
     for entry in po:
-        if entry.obsolete or entry.msgid not in table:
+        key = f"{entry.msgctxt}|{entry.msgid}" if entry.msgctxt else entry.msgid
+        if entry.obsolete or key not in table:
             continue
-        value = table[entry.msgid]
+        value = table[key]
         if entry.msgid_plural:
             if entry.msgstr_plural.get(0) and not args.force and "fuzzy" not in entry.flags:
                 continue

@@ -2,11 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
 from intlportal import access
-from intlportal.filters import YearFilter
+from intlportal.filters import YearFilter, label_with
 from staff.models import (
     EXPIRY_WARNING_DAYS,
     FOREIGN_CATEGORIES,
@@ -64,10 +65,9 @@ class StaffMemberFilter(FacultyScopedFilterSet):
 
 
 class ContractFilter(FacultyScopedFilterSet):
-    # EXPIRY_WARNING_DAYS is 90.
     EXPIRING_CHOICES = [
-        ("contract", _("Contract ends within 90 days")),
-        ("work_permit", _("Work permit expires within 90 days")),
+        ("contract", label_with(_("Contract ends within %(days)s days"), days=EXPIRY_WARNING_DAYS)),
+        ("work_permit", label_with(_("Work permit expires within %(days)s days"), days=EXPIRY_WARNING_DAYS)),
     ]
 
     faculty = _faculty_filter("staff_member__faculty")
@@ -138,7 +138,7 @@ class TeachingEvaluationFilter(StaffCategoryFilterMixin, FacultyScopedFilterSet)
 class LanguageAssessmentFilter(FacultyScopedFilterSet):
     faculty = _faculty_filter("staff_member__faculty")
     year = YearFilter(label=_("year"), field_name="date", lookup_expr="year")
-    language = django_filters.CharFilter(label=_("language"), lookup_expr="icontains")
+    language = django_filters.CharFilter(label=pgettext_lazy("language test", "language"), lookup_expr="icontains")
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name or staff number"))
 
     class Meta:

@@ -4,7 +4,7 @@ publications."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,15 +12,15 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from faculties.models import YEAR_VALIDATORS, Faculty
 from intlportal.models import Record
 
-# Contracts and work permits ending within this many days are flagged on lists and counted
-# for the office (and picked up by the nightly reminders).
+# Agreements, contracts and work permits ending within this many days are flagged on lists,
+# counted for the office, listed in its work queue and picked up by the nightly reminders.
 EXPIRY_WARNING_DAYS = 90
 
 SEMESTER_RE = re.compile(r"^(\d{4})-(\d{4})-([12])$")
@@ -55,6 +55,20 @@ def semester_label(value: str) -> str:
 FOREIGN_CATEGORIES = ("foreign_teacher", "foreign_expert")
 
 
+def active_in(year: int, prefix: str = "") -> Q:
+    """A staff member hired on or before 31 Dec of ``year`` and not left on or before that day
+    (ASSESSMENT.md, *active in Y*); ``prefix`` reaches the staff member from another record
+    (``"staff_member__"``).
+
+    A staff record without a hire date counts as hired: it was entered because the person
+    works here, and the missing date is a gap in the data, not a sign of a future hire.
+    """
+    end = date(year, 12, 31)
+    hired = Q(**{f"{prefix}hired_on__isnull": True}) | Q(**{f"{prefix}hired_on__lte": end})
+    not_left = Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": end})
+    return hired & not_left
+
+
 class StaffMemberQuerySet(models.QuerySet):
     def foreign(self):
         """Foreign teachers and foreign experts (the kinds that hold contracts)."""
@@ -62,9 +76,7 @@ class StaffMemberQuerySet(models.QuerySet):
 
     def active_in(self, year: int):
         """Hired on or before 31 Dec of ``year`` and not left on or before that day."""
-        end = f"{year}-12-31"
-        return self.filter(Q(hired_on__isnull=True) | Q(hired_on__lte=end)).filter(
-            Q(left_on__isnull=True) | Q(left_on__gt=end))
+        return self.filter(active_in(year))
 
     def current(self):
         """Not (yet) left."""
@@ -77,6 +89,9 @@ class StaffMemberQuerySet(models.QuerySet):
         A subquery in the same SELECT, so a list gains no query per row."""
         expiring = ForeignTeacherContract.objects.expiring_within(days).filter(staff_member=OuterRef("pk"))
         return self.annotate(contract_expiring=Exists(expiring))
+
+    def for_pages(self):
+        return self.select_related("faculty").with_contract_expiring()
 
 
 class StaffMember(Record):
@@ -96,11 +111,11 @@ class StaffMember(Record):
     faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.PROTECT,
                                 related_name="staff")
     staff_no = models.CharField(_("staff number"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     nationality = CountryField(_("nationality"), default="CN")
     category = models.CharField(_("category"), max_length=20, choices=Category.choices,
                                 default=Category.DOMESTIC, db_index=True)
-    title = models.CharField(_("title"), max_length=30, choices=Title.choices, blank=True)
+    title = models.CharField(pgettext_lazy("academic rank", "title"), max_length=30, choices=Title.choices, blank=True)
     hired_on = models.DateField(_("hired on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     has_overseas_degree = models.BooleanField(_("overseas degree"), default=False)
@@ -134,22 +149,37 @@ class ContractQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=ForeignTeacherContract.Status.ACTIVE)
 
-    def expiring_within(self, days: int = EXPIRY_WARNING_DAYS):
+    def expiring_within(self, days: int = EXPIRY_WARNING_DAYS, today: date | None = None):
         """Active contracts whose end date falls between today and ``days`` from today."""
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         return self.active().filter(ends_on__gte=today, ends_on__lte=today + timedelta(days=days))
 
-    def work_permit_expiring_within(self, days: int = EXPIRY_WARNING_DAYS):
+    def work_permit_expiring_within(self, days: int = EXPIRY_WARNING_DAYS, today: date | None = None):
         """Active contracts whose work permit expires between today and ``days`` from today.
 
         The expiry date is personal data: only office pages, reminders to the office and the
         office's work queue may use this."""
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         return self.active().filter(work_permit_expires_on__gte=today,
                                     work_permit_expires_on__lte=today + timedelta(days=days))
 
     def with_people(self):
         return self.select_related("staff_member__faculty", "discipline")
+
+    def for_pages(self):
+        return self.with_people()
+
+
+class StaffPartQuerySet(models.QuerySet):
+    """A staff member's evaluations, language assessments and publications."""
+
+    def for_pages(self):
+        return self.select_related("staff_member__faculty")
+
+
+class TeachingAssignmentQuerySet(models.QuerySet):
+    def for_pages(self):
+        return self.select_related("staff_member__faculty", "program")
 
 
 class ForeignTeacherContract(Record):
@@ -164,7 +194,7 @@ class ForeignTeacherContract(Record):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
         ENDED = "ended", _("Ended")
-        TERMINATED = "terminated", _("Terminated")
+        TERMINATED = "terminated", pgettext_lazy("contract status", "Terminated")
 
     PERSONAL_FIELDS = ("salary", "work_permit_no", "work_permit_expires_on")
     ACCESS_FACULTY = "staff_member__faculty"
@@ -238,6 +268,8 @@ class TeachingAssignment(Record):
                                 null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="teaching_assignments")
 
+    objects = TeachingAssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("teaching assignment")
         verbose_name_plural = _("teaching assignments")
@@ -275,6 +307,8 @@ class TeachingEvaluation(Record):
                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
     feedback = models.TextField(_("feedback"), blank=True)
 
+    objects = StaffPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("teaching evaluation")
         verbose_name_plural = _("teaching evaluations")
@@ -304,9 +338,12 @@ class LanguageAssessment(Record):
     staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"),
                                      on_delete=models.CASCADE, related_name="language_assessments")
     date = models.DateField(_("date"))
-    language = models.CharField(_("language"), max_length=50)
+    language = models.CharField(pgettext_lazy("language test", "language"), max_length=50)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(pgettext_lazy("test result", "score"), max_digits=6, decimal_places=2, null=True,
+                                blank=True)
+
+    objects = StaffPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("language assessment")
@@ -332,13 +369,15 @@ class Publication(Record):
     staff_member = models.ForeignKey(StaffMember, verbose_name=_("first or corresponding author"),
                                      on_delete=models.CASCADE, related_name="publications")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(pgettext_lazy("publication", "title"), max_length=500)
     journal = models.CharField(_("journal"), max_length=300)
     is_international = models.BooleanField(
         _("international journal"), default=False,
         help_text=_("SCI, SSCI, A&HCI, EI or a journal on the office's list."),
     )
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
+
+    objects = StaffPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("publication")

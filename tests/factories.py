@@ -1,12 +1,34 @@
-"""factory_boy factories for every record kind.  Apps add theirs below their section."""
+"""factory_boy factories for every record kind, one section per app.
+
+Defaults give distinct import keys (the database holds them unique), and dates are relative to
+the portal's own today (``timezone.localdate()``, Asia/Shanghai), never the machine's.
+
+Traits name the variants tests need:
+
+* ``in_2025``: a record the 2025 assessment counts, with the fixed dates and kinds the
+  assessment tests are written against (``tests/assessment``);
+* ``returned`` (mobility): a completed trip whose report falls due; pass ``ends_on`` to say
+  when it ended (reminders, the work queue); ``reported``: its report is in.
+"""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from assessment.models import IncentivePool, Indicator, Target
+from exchanges.models import (
+    Agreement,
+    Event,
+    FundingScheme,
+    Mobility,
+    PartnerInstitution,
+    StudentLanguageTest,
+)
 from faculties.models import (
     CoordinatorMembership,
     Discipline,
@@ -14,8 +36,35 @@ from faculties.models import (
     FacultyYear,
     InternationalizationPlan,
     LeadingGroupMember,
+    PlanTarget,
 )
 from intlportal.models import User
+from notifications.models import Notification
+from programs.models import (
+    CooperativeProgram,
+    ProgramCourse,
+    ProgramEnrollment,
+    ProgramTeacherTraining,
+)
+from staff.models import (
+    ForeignTeacherContract,
+    LanguageAssessment,
+    Publication,
+    StaffMember,
+    TeachingAssignment,
+    TeachingEvaluation,
+)
+
+
+def today() -> datetime.date:
+    """The portal's today: between 16:00 and 24:00 UTC it is already tomorrow in Shanghai."""
+    return timezone.localdate()
+
+
+def days(n: int) -> datetime.date:
+    """``n`` days from today (negative: ago)."""
+    return today() + datetime.timedelta(days=n)
+
 
 # --- accounts --------------------------------------------------------------------------
 
@@ -98,19 +147,17 @@ class PlanFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"国际化发展规划 {n}")
 
 
-def today() -> datetime.date:
-    return datetime.date.today()
+class PlanTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanTarget
+
+    plan = factory.SubFactory(PlanFactory)
+    indicator = "partners"
+    year = factory.LazyAttribute(lambda t: t.plan.first_year)
+    value = 3
 
 
-# --- staff (issue: foreign teachers, staff records and cooperative programs) -------------
-from staff.models import (  # noqa: E402
-    ForeignTeacherContract,
-    LanguageAssessment,
-    Publication,
-    StaffMember,
-    TeachingAssignment,
-    TeachingEvaluation,
-)
+# --- staff -----------------------------------------------------------------------------
 
 
 class StaffMemberFactory(factory.django.DjangoModelFactory):
@@ -138,11 +185,11 @@ class ContractFactory(factory.django.DjangoModelFactory):
     staff_member = factory.SubFactory(ForeignTeacherFactory)
     category = ForeignTeacherContract.Category.LANGUAGE
     # A teacher's contracts start on different days ((staff member, start) is unique).
-    starts_on = factory.Sequence(lambda n: today() - datetime.timedelta(days=300 + n % 200))
-    ends_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=400))
+    starts_on = factory.Sequence(lambda n: days(-300 - n % 200))
+    ends_on = factory.LazyFunction(lambda: days(400))
     salary = 18500
     work_permit_no = factory.Sequence(lambda n: f"WP-SECRET-{n:06d}")
-    work_permit_expires_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=400))
+    work_permit_expires_on = factory.LazyFunction(lambda: days(400))
 
 
 class TeachingAssignmentFactory(factory.django.DjangoModelFactory):
@@ -181,6 +228,9 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Publication
 
+    class Params:
+        in_2025 = factory.Trait(year=2025)
+
     staff_member = factory.SubFactory(StaffMemberFactory)
     year = 2024
     title = factory.Sequence(lambda n: f"A study of internationalization, part {n}")
@@ -188,15 +238,7 @@ class PublicationFactory(factory.django.DjangoModelFactory):
     is_international = True
 
 
-# (end of staff factories)
-
-# --- programs ----------------------------------------------------------------------------
-from programs.models import (  # noqa: E402
-    CooperativeProgram,
-    ProgramCourse,
-    ProgramEnrollment,
-    ProgramTeacherTraining,
-)
+# --- programs --------------------------------------------------------------------------
 
 
 class CooperativeProgramFactory(factory.django.DjangoModelFactory):
@@ -247,18 +289,7 @@ class ProgramTeacherTrainingFactory(factory.django.DjangoModelFactory):
     participants = 12
 
 
-# (end of programs factories)
-
-# --- exchanges ---------------------------------------------------------------------------
-
-from exchanges.models import (  # noqa: E402
-    Agreement,
-    Event,
-    FundingScheme,
-    Mobility,
-    PartnerInstitution,
-    StudentLanguageTest,
-)
+# --- exchanges -------------------------------------------------------------------------
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -277,11 +308,18 @@ class AgreementFactory(factory.django.DjangoModelFactory):
         model = Agreement
         skip_postgeneration_save = True
 
+    class Params:
+        in_2025 = factory.Trait(
+            kind=Agreement.Kind.FRAMEWORK,
+            starts_on=datetime.date(2024, 1, 1),
+            ends_on=datetime.date(2028, 12, 31),
+        )
+
     partner = factory.SubFactory(PartnerFactory)
     kind = Agreement.Kind.STUDENT_EXCHANGE
     title = factory.Sequence(lambda n: f"学生交流协议 {n}")
-    starts_on = factory.LazyFunction(lambda: today() - datetime.timedelta(days=365))
-    ends_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=3 * 365))
+    starts_on = factory.LazyFunction(lambda: days(-365))
+    ends_on = factory.LazyFunction(lambda: days(3 * 365))
     status = Agreement.Status.ACTIVE
 
     @factory.post_generation
@@ -303,6 +341,20 @@ class MobilityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Mobility
 
+    class Params:
+        in_2025 = factory.Trait(
+            country="US",
+            starts_on=datetime.date(2025, 3, 1),
+            ends_on=datetime.date(2025, 3, 10),
+            status=Mobility.Status.COMPLETED,
+        )
+        returned = factory.Trait(
+            status=Mobility.Status.COMPLETED,
+            ends_on=factory.LazyFunction(lambda: days(-40)),
+            starts_on=factory.LazyAttribute(lambda m: m.ends_on - datetime.timedelta(days=10)),
+        )
+        reported = factory.Trait(report_submitted_at=factory.LazyFunction(timezone.now))
+
     faculty = factory.SubFactory(FacultyFactory)
     direction = Mobility.Direction.OUTBOUND
     person_kind = Mobility.PersonKind.TEACHER
@@ -310,7 +362,7 @@ class MobilityFactory(factory.django.DjangoModelFactory):
     person_id = factory.Sequence(lambda n: f"T{n:05d}")
     country = "GB"
     activity = Mobility.Activity.VISIT
-    starts_on = factory.LazyFunction(lambda: today() + datetime.timedelta(days=30))
+    starts_on = factory.LazyFunction(lambda: days(30))
     ends_on = factory.LazyAttribute(lambda m: m.starts_on + datetime.timedelta(days=14))
     status = Mobility.Status.PLANNED
 
@@ -318,6 +370,9 @@ class MobilityFactory(factory.django.DjangoModelFactory):
 class EventFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Event
+
+    class Params:
+        in_2025 = factory.Trait(kind=Event.Kind.CONFERENCE_HOSTED, date=datetime.date(2025, 5, 20))
 
     faculty = factory.SubFactory(FacultyFactory)
     kind = Event.Kind.OVERSEAS_SCHOLAR_LECTURE
@@ -337,34 +392,38 @@ class StudentLanguageTestFactory(factory.django.DjangoModelFactory):
     date = factory.LazyFunction(today)
     score = 6.5
 
-# (end of exchanges factories)
 
-# --- notifications -----------------------------------------------------------------------
+# --- assessment ------------------------------------------------------------------------
 
 
-class PlanTargetFactory(factory.django.DjangoModelFactory):
+class IncentivePoolFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "faculties.PlanTarget"
+        model = IncentivePool
+        django_get_or_create = ("year",)
 
-    plan = factory.SubFactory(PlanFactory)
-    indicator = "partners"
-    year = factory.LazyAttribute(lambda t: t.plan.first_year)
-    value = 3
+    year = 2025
+    amount = Decimal("100000.00")
+    threshold = Decimal("60")
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    faculty = factory.SubFactory(FacultyFactory)
+    year = 2025
+    indicator = factory.LazyFunction(lambda: Indicator.objects.get(code="partners"))
+    value = Decimal("5")
+
+
+# --- notifications ---------------------------------------------------------------------
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "notifications.Notification"
+        model = Notification
 
     recipient = factory.SubFactory(UserFactory)
     kind = "plan_submitted"
     record_label = factory.Sequence(lambda n: f"国际化发展规划 {n}")
     url = "/"
-
-# (end of notifications factories)
-
-# --- assessment --------------------------------------------------------------------------
-# (end of assessment factories)
-
-# --- api ---------------------------------------------------------------------------------
-# (end of api factories)

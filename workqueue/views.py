@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from exchanges.models import REPORT_DUE_DAYS
 from intlportal import access
+from staff.models import EXPIRY_WARNING_DAYS
 from workqueue import selectors
 
 SHOWN = 20  # items listed per section; the count says how many there are in all
@@ -39,38 +41,32 @@ def _fill(section: Section, qs, make) -> Section:
     return section
 
 
-def _reverse_or_blank(name: str, query: str = "") -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return ""
-
-
 def build_sections() -> list[Section]:
+    expiry = {"days": EXPIRY_WARNING_DAYS}
     sections = [
-        _fill(Section("plans", _("Plans to review"), _("No plan is waiting for review.")),
+        _fill(Section("plans", _("Plans to review"), _("No plan is waiting for review."),
+                      more_url=reverse("faculties:plan-list") + "?status=submitted"),
               selectors.plans_to_review(),
               lambda p: Item(str(p), p.get_absolute_url(),
                              _("submitted by %(who)s") % {"who": p.submitted_by or "—"}, p.submitted_at)),
         _fill(Section("mobilities", _("Mobilities to approve"), _("No mobility is waiting for approval.")),
               selectors.mobilities_to_review(),
               lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.submitted_at)),
-        _fill(Section("agreements", _("Agreements expiring within 90 days"), _("No active agreement expires "
-                                                                               "in the next 90 days.")),
+        _fill(Section("agreements", _("Agreements expiring within %(days)s days") % expiry,
+                      _("No active agreement expires in the next %(days)s days.") % expiry),
               selectors.agreements_expiring(),
               lambda a: Item(str(a), a.get_absolute_url(), str(a.partner), a.ends_on)),
-        _fill(Section("contracts", _("Foreign teachers' contracts expiring within 90 days"),
-                      _("No active contract ends in the next 90 days.")),
+        _fill(Section("contracts", _("Foreign teachers' contracts expiring within %(days)s days") % expiry,
+                      _("No active contract ends in the next %(days)s days.") % expiry),
               selectors.contracts_expiring(),
               lambda c: Item(str(c), c.get_absolute_url(), str(c.staff_member.faculty), c.ends_on)),
-        _fill(Section("permits", _("Work permits expiring within 90 days"),
-                      _("No work permit expires in the next 90 days.")),
+        _fill(Section("permits", _("Work permits expiring within %(days)s days") % expiry,
+                      _("No work permit expires in the next %(days)s days.") % expiry),
               selectors.permits_expiring(),
               lambda c: Item(str(c), c.get_absolute_url(), str(c.staff_member.faculty), c.work_permit_expires_on)),
         _fill(Section("reports", _("Post-exchange reports overdue"),
-                      _("Every completed outbound exchange has its report, or is within its 30 days.")),
+                      _("Every completed outbound exchange has its report, or is within its %(days)s days.")
+                      % {"days": REPORT_DUE_DAYS}),
               selectors.reports_overdue(),
               lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.ends_on)),
     ]
@@ -78,11 +74,9 @@ def build_sections() -> list[Section]:
                        _("Every approved or enrolling cooperative program meets the one-third rules."))
     breaching = selectors.breaching_programs()
     programs.total = len(breaching)
-    for entry in breaching[:SHOWN]:
-        program = getattr(entry, "program", entry)
-        programs.items.append(Item(str(program), program.get_absolute_url(), str(program.faculty)))
+    programs.items = [Item(str(entry.program), entry.program.get_absolute_url(), str(entry.program.faculty))
+                      for entry in breaching[:SHOWN]]
     sections.append(programs)
-    sections[0].more_url = _reverse_or_blank("faculties:plan-list", "?status=submitted")
     return sections
 
 

@@ -17,21 +17,26 @@ from django.test import Client
 from api import services
 from faculties.models import PlanTarget
 from intlportal.indicators import IndicatorCode
-from tests.api import factories as api_factories
 from tests.factories import (
+    AgreementFactory,
     ContractFactory,
     CooperativeProgramFactory,
     DisciplineFactory,
+    EventFactory,
     FacultyFactory,
     FacultyYearFactory,
+    FundingSchemeFactory,
     LanguageAssessmentFactory,
     LeadingGroupMemberFactory,
+    MobilityFactory,
+    PartnerFactory,
     PlanFactory,
     ProgramCourseFactory,
     ProgramEnrollmentFactory,
     ProgramTeacherTrainingFactory,
     PublicationFactory,
     StaffMemberFactory,
+    StudentLanguageTestFactory,
     TeachingAssignmentFactory,
     TeachingEvaluationFactory,
 )
@@ -47,14 +52,14 @@ def _plan(faculty):
 
 
 def _event(faculty):
-    event = api_factories.EventFactory(faculty=faculty)
-    event.partners.add(api_factories.PartnerFactory())
+    event = EventFactory(faculty=faculty)
+    event.partners.add(PartnerFactory())
     return event
 
 
 def _program(faculty):
     program = CooperativeProgramFactory(faculty=faculty)
-    program.partners.add(api_factories.PartnerFactory())
+    program.partners.add(PartnerFactory())
     return program
 
 
@@ -84,13 +89,13 @@ ENDPOINTS = [
     Endpoint("disciplines", lambda faculty: DisciplineFactory(faculty=faculty)),
     Endpoint("leading-group-members", lambda faculty: LeadingGroupMemberFactory(faculty=faculty)),
     Endpoint("plans", _plan, prefetches=("plan targets",)),
-    Endpoint("partners", lambda faculty: api_factories.PartnerFactory(), scoped=False),
-    Endpoint("agreements", lambda faculty: api_factories.AgreementFactory(faculties=[faculty]),
+    Endpoint("partners", lambda faculty: PartnerFactory(), scoped=False),
+    Endpoint("agreements", lambda faculty: AgreementFactory(faculties=[faculty]),
              prefetches=("agreement faculties",)),
-    Endpoint("funding-schemes", lambda faculty: api_factories.FundingSchemeFactory(), scoped=False),
-    Endpoint("mobilities", lambda faculty: api_factories.MobilityFactory(faculty=faculty)),
+    Endpoint("funding-schemes", lambda faculty: FundingSchemeFactory(), scoped=False),
+    Endpoint("mobilities", lambda faculty: MobilityFactory(faculty=faculty)),
     Endpoint("events", _event, prefetches=("event partners",)),
-    Endpoint("student-language-tests", lambda faculty: api_factories.StudentLanguageTestFactory(faculty=faculty)),
+    Endpoint("student-language-tests", lambda faculty: StudentLanguageTestFactory(faculty=faculty)),
     Endpoint("staff", lambda faculty: StaffMemberFactory(faculty=faculty)),
     Endpoint("contracts", lambda faculty: ContractFactory(staff_member__faculty=faculty)),
     Endpoint("teaching-assignments", lambda faculty: TeachingAssignmentFactory(staff_member__faculty=faculty)),

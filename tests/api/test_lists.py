@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from tests.api.conftest import ENDPOINTS, make_records
 from tests.factories import ContractFactory, FacultyYearFactory, StaffMemberFactory
@@ -113,7 +112,7 @@ def test_boolean_filters_take_true_and_false(office_client, faculty_a):
 
 def test_contracts_expiring_work_permit_match_nothing_for_a_coordinator(coord_a_client, office_client, faculty_a):
     ContractFactory(staff_member__faculty=faculty_a)  # work permit expires in 400 days
-    soon = ContractFactory(staff_member__faculty=faculty_a, work_permit_expires_on=datetime.date.today())
+    soon = ContractFactory(staff_member__faculty=faculty_a, work_permit_expires_on=timezone.localdate())
 
     as_coordinator = coord_a_client.get("/api/v1/contracts/", {"expiring": "work_permit"})
     as_office = office_client.get("/api/v1/contracts/", {"expiring": "work_permit"})

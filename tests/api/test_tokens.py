@@ -10,8 +10,9 @@ from django.test import Client
 
 from api.models import ApiToken
 from api.services import token_issue, token_revoke
+from intlportal.navigation import menu_for
 from tests.api.conftest import token_client
-from tests.factories import FacultyYearFactory
+from tests.factories import FacultyYearFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +121,6 @@ def test_office_issues_a_token_and_sees_the_key_once(office_client, coord_a):
 
 
 def test_issuing_a_token_needs_a_name_and_a_user_with_a_role(office_client):
-    from tests.factories import UserFactory
-
     no_role = UserFactory(username="no_role")
 
     response = office_client.post("/api/v1/tokens/new/", {"user": no_role.pk, "name": ""})
@@ -179,8 +178,6 @@ def test_anonymous_visitor_of_the_token_pages_is_sent_to_login():
 
 
 def test_token_pages_appear_in_the_office_menu_only(office, leader):
-    from intlportal.navigation import menu_for
-
     def urls(user):
         return {url for _section, items in menu_for(user) for _label, url in items}
 

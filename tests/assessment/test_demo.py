@@ -7,7 +7,7 @@ import pytest
 
 from assessment import demo
 from assessment.models import AssessmentRun, IncentivePool
-from intlportal.management.commands.seed_demo import DemoContext
+from demo.management.commands.seed_demo import DemoContext
 from tests.factories import FacultyFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,21 +15,26 @@ from unittest import mock
 
 import pytest
 from celery.exceptions import Retry
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from kombu import Connection
 from kombu.exceptions import OperationalError
+from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from assessment import tasks
 from assessment.models import AssessmentRun, PendingRecompute
 from assessment.services import assessment_run, compute, current_parameters
+from dataexchange.signals import records_imported
 from exchanges import services as exchange_services
 from exchanges.models import Event, Mobility
-from tests.assessment.factories import EventFactory, MobilityFactory
+from intlportal.celery import RedisChannel, _Detached, app
+from tests.factories import EventFactory, MobilityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +94,7 @@ def served_document(year: int) -> dict:
 
 def make_stale(faculty_a) -> None:
     """A year with a run, then a change the run does not include yet."""
-    EventFactory(faculty=faculty_a, date=datetime.date(YEAR, 4, 1))
+    EventFactory(in_2025=True, faculty=faculty_a, date=datetime.date(YEAR, 4, 1))
     assessment_run(year=YEAR)
     forget_pending()
 
@@ -119,7 +124,7 @@ def test_creating_a_counted_record_with_redis_down_succeeds_and_records_the_reco
 
 def test_approving_a_counted_record_with_redis_down_succeeds_and_records_the_recompute(
         office, faculty_a, redis_down, django_capture_on_commit_callbacks):
-    mobility = MobilityFactory(faculty=faculty_a, status=Mobility.Status.PLANNED)
+    mobility = MobilityFactory(in_2025=True, faculty=faculty_a, status=Mobility.Status.PLANNED)
     forget_pending()
     with django_capture_on_commit_callbacks(execute=True):
         exchange_services.mobility_approve(mobility=mobility, by=office)
@@ -132,15 +137,13 @@ def test_approving_a_counted_record_with_redis_down_succeeds_and_records_the_rec
 def test_many_saves_with_the_cache_down_enqueue_once_per_transaction(
         faculty_a, redis_down, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        EventFactory.create_batch(20, faculty=faculty_a)
+        EventFactory.create_batch(20, in_2025=True, faculty=faculty_a)
     redis_down.assert_called_once()
 
 
 def test_the_pending_row_is_part_of_the_saves_transaction(faculty_a, redis_down):
-    from django.db import transaction
-
     with pytest.raises(RuntimeError), transaction.atomic():
-        EventFactory(faculty=faculty_a)
+        EventFactory(in_2025=True, faculty=faculty_a)
         assert PendingRecompute.objects.exists()
         raise RuntimeError("the save fails")
     assert not PendingRecompute.objects.exists()  # rolled back with the data it describes
@@ -148,8 +151,6 @@ def test_the_pending_row_is_part_of_the_saves_transaction(faculty_a, redis_down)
 
 
 def test_an_import_with_redis_down_records_its_years(redis_down, django_capture_on_commit_callbacks):
-    from dataexchange.signals import records_imported
-
     with django_capture_on_commit_callbacks(execute=True):
         records_imported.send(sender=AssessmentRun, kind="events", years={YEAR}, user=None)
     assert tasks.pending_years() == {YEAR, YEAR + 1}
@@ -218,7 +219,7 @@ def test_in_eager_mode_a_failing_recompute_never_fails_the_save(faculty_a, djang
         mock.patch("assessment.services.assessment_run", side_effect=RuntimeError("boom")),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        EventFactory(faculty=faculty_a)
+        EventFactory(in_2025=True, faculty=faculty_a)
     assert Event.objects.exists()
     assert PendingRecompute.objects.exists()  # still pending for the next change or the sweep
 
@@ -229,8 +230,6 @@ def test_an_empty_set_of_years_records_nothing(redis_down):
 
 
 def test_the_sweep_is_on_the_beat_schedule():
-    from django.conf import settings
-
     entry = settings.CELERY_BEAT_SCHEDULE["assessment-recompute-sweep"]
     assert entry["task"] == tasks.sweep_pending_recomputes.name
     assert entry["schedule"] == settings.ASSESSMENT_SWEEP_SECONDS
@@ -262,16 +261,12 @@ def test_the_health_check_passes_without_a_broker():
 
 
 def test_the_health_check_fails_when_no_worker_answers(with_broker):
-    from intlportal.celery import app
-
     with mock.patch.object(app.control, "ping", return_value=[]), pytest.raises(CommandError) as failed:
         call_command("celery_health", "--timeout", "0.1")
     assert failed.value.returncode == 1
 
 
 def test_the_health_check_says_when_the_broker_is_down(with_broker):
-    from intlportal.celery import app
-
     with (
         mock.patch.object(app.control, "ping", side_effect=OperationalError("Connection refused")),
         pytest.raises(CommandError) as failed,
@@ -281,8 +276,6 @@ def test_the_health_check_says_when_the_broker_is_down(with_broker):
 
 
 def test_the_health_check_fails_when_a_recompute_is_left_pending(with_broker, faculty_a):
-    from intlportal.celery import app
-
     replies = [{"worker@host": {"ok": "pong"}}]
     forget_pending()
     PendingRecompute.objects.create(year=YEAR)
@@ -302,11 +295,6 @@ def test_the_health_check_fails_when_a_recompute_is_left_pending(with_broker, fa
 def test_a_channel_closed_after_its_transport_still_builds_its_connection_pool():
     """celery 5.7 closes a channel after ``collect()`` detached its transport; restoring or
     acknowledging the held message then builds a pool from ``transport.client`` (None)."""
-    from kombu import Connection
-    from kombu.transport import redis as kombu_redis
-
-    from intlportal.celery import RedisChannel, _Detached
-
     def closed_channel(cls):
         channel = object.__new__(cls)
         channel.connection = None  # what Transport.close_channel leaves

@@ -7,24 +7,27 @@ from decimal import Decimal
 
 import pytest
 
+from assessment.models import Indicator, IndicatorResult
 from assessment.services import assessment_run
 from exchanges.models import Event
 from faculties.models import InternationalizationPlan
 from programs.models import CooperativeProgram
 from staff.models import LanguageAssessment, StaffMember
-from tests.assessment.factories import (
+from tests.factories import (
     AgreementFactory,
+    CooperativeProgramFactory,
     EventFactory,
+    FacultyFactory,
+    FacultyYearFactory,
     LanguageAssessmentFactory,
     MobilityFactory,
     PartnerFactory,
-    ProgramFactory,
+    PlanFactory,
+    ProgramTeacherTrainingFactory,
     PublicationFactory,
     StaffMemberFactory,
     TeachingAssignmentFactory,
-    TrainingFactory,
 )
-from tests.factories import FacultyFactory, FacultyYearFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -53,38 +56,40 @@ def test_plan_approved_needs_an_approved_plan_covering_the_year(fa):
 
 def test_partners_counts_distinct_partners_of_active_agreements_overlapping_the_year(fa):
     oxford = PartnerFactory(name="Oxford")
-    AgreementFactory(partner=oxford, faculties=[fa])
-    AgreementFactory(partner=oxford, faculties=[fa], kind="student_exchange")  # same partner: once
-    AgreementFactory(faculties=[fa], starts_on=D(2020, 1, 1), ends_on=None)  # open-ended
-    AgreementFactory(faculties=[fa], starts_on=D(2025, 12, 31), ends_on=D(2026, 12, 31))  # starts on the last day
-    AgreementFactory(faculties=[fa], starts_on=D(2020, 1, 1), ends_on=D(2025, 1, 1))  # ends on the first day
-    AgreementFactory(faculties=[fa], starts_on=D(2020, 1, 1), ends_on=D(2024, 12, 31))  # ended before
-    AgreementFactory(faculties=[fa], starts_on=D(2026, 1, 1))  # not yet
-    AgreementFactory(faculties=[fa], status="terminated")
-    AgreementFactory(faculties=[fa], status="draft")
-    AgreementFactory(faculties=[])  # university-wide: counts for no faculty
+    AgreementFactory(in_2025=True, partner=oxford, faculties=[fa])
+    AgreementFactory(in_2025=True, partner=oxford, faculties=[fa], kind="student_exchange")  # same partner: once
+    AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2020, 1, 1), ends_on=None)  # open-ended
+    AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2025, 12, 31),
+                     ends_on=D(2026, 12, 31))  # starts on the last day
+    AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2020, 1, 1),
+                     ends_on=D(2025, 1, 1))  # ends on the first day
+    AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2020, 1, 1), ends_on=D(2024, 12, 31))  # ended before
+    AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2026, 1, 1))  # not yet
+    AgreementFactory(in_2025=True, faculties=[fa], status="terminated")
+    AgreementFactory(in_2025=True, faculties=[fa], status="draft")
+    AgreementFactory(in_2025=True, faculties=[])  # university-wide: counts for no faculty
     assert indicator("partners")["value"] == 4.0
 
 
 def test_an_agreement_listing_two_faculties_counts_for_both(fa):
     other = FacultyFactory(code="B")
-    AgreementFactory(faculties=[fa, other])
+    AgreementFactory(in_2025=True, faculties=[fa, other])
     document = assessment_run(year=2025).document
     assert {f["code"]: f["indicators"]["partners"]["value"] for f in document["faculties"]} == {"A": 1.0, "B": 1.0}
 
 
 def test_teachers_abroad_counts_distinct_linked_staff_members_on_qualifying_mobilities(fa):
     wang, li = StaffMemberFactory(faculty=fa), StaffMemberFactory(faculty=fa)
-    MobilityFactory(faculty=fa, staff_member=wang, activity="conference")
-    MobilityFactory(faculty=fa, staff_member=wang, activity="lecture")  # the same teacher again
-    MobilityFactory(faculty=fa, staff_member=li, activity="joint_research", starts_on=D(2025, 12, 31),
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=wang, activity="conference")
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=wang, activity="lecture")  # the same teacher again
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=li, activity="joint_research", starts_on=D(2025, 12, 31),
                     ends_on=D(2026, 1, 5))
-    MobilityFactory(faculty=fa, staff_member=None)  # no staff member linked: cannot count
-    MobilityFactory(faculty=fa, staff_member=StaffMemberFactory(faculty=fa), activity="semester_exchange")
-    MobilityFactory(faculty=fa, staff_member=StaffMemberFactory(faculty=fa), status="approved")
-    MobilityFactory(faculty=fa, staff_member=StaffMemberFactory(faculty=fa), direction="inbound")
-    MobilityFactory(faculty=fa, staff_member=StaffMemberFactory(faculty=fa), starts_on=D(2024, 12, 31))
-    MobilityFactory(faculty=fa, staff_member=StaffMemberFactory(faculty=fa), person_kind="administrator")
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=None)  # no staff member linked: cannot count
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=StaffMemberFactory(faculty=fa), activity="semester_exchange")
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=StaffMemberFactory(faculty=fa), status="approved")
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=StaffMemberFactory(faculty=fa), direction="inbound")
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=StaffMemberFactory(faculty=fa), starts_on=D(2024, 12, 31))
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=StaffMemberFactory(faculty=fa), person_kind="administrator")
     assert indicator("teachers_abroad")["value"] == 2.0
 
 
@@ -92,16 +97,16 @@ def test_teacher_overseas_share_counts_active_domestic_staff_with_a_degree_or_a_
     StaffMemberFactory(faculty=fa, has_overseas_degree=True)
     ninety = StaffMemberFactory(faculty=fa)
     # 1 Jan to 31 Mar 2025 is 90 days, end - start + 1.
-    MobilityFactory(faculty=fa, staff_member=ninety, starts_on=D(2025, 1, 1), ends_on=D(2025, 3, 31))
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=ninety, starts_on=D(2025, 1, 1), ends_on=D(2025, 3, 31))
     short = StaffMemberFactory(faculty=fa)
-    MobilityFactory(faculty=fa, staff_member=short, starts_on=D(2025, 1, 1), ends_on=D(2025, 3, 30))
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=short, starts_on=D(2025, 1, 1), ends_on=D(2025, 3, 30))
     late = StaffMemberFactory(faculty=fa)
-    MobilityFactory(faculty=fa, staff_member=late, starts_on=D(2025, 11, 1), ends_on=D(2026, 2, 1))
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=late, starts_on=D(2025, 11, 1), ends_on=D(2026, 2, 1))
     earlier = StaffMemberFactory(faculty=fa)  # a long stay years ago still counts
-    MobilityFactory(faculty=fa, staff_member=earlier, person_kind="student", starts_on=D(2019, 2, 1),
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=earlier, person_kind="student", starts_on=D(2019, 2, 1),
                     ends_on=D(2019, 7, 1), faculty__code="OTHER")
     cancelled = StaffMemberFactory(faculty=fa)
-    MobilityFactory(faculty=fa, staff_member=cancelled, status="cancelled", starts_on=D(2025, 1, 1),
+    MobilityFactory(in_2025=True, faculty=fa, staff_member=cancelled, status="cancelled", starts_on=D(2025, 1, 1),
                     ends_on=D(2025, 6, 30))
     StaffMemberFactory(faculty=fa, has_overseas_degree=True, left_on=D(2025, 12, 31))  # left within Y
     StaffMemberFactory(faculty=fa, has_overseas_degree=True, hired_on=D(2026, 1, 1))  # not yet hired
@@ -130,10 +135,11 @@ def test_a_zero_headcount_makes_a_rate_not_applicable(db):
 def test_student_overseas_share_counts_distinct_person_ids(fa):
     for person_id, starts_on in [("S1", D(2025, 3, 1)), ("S1", D(2025, 9, 1)), ("S2", D(2025, 3, 1)),
                                  ("S3", D(2025, 3, 1))]:
-        MobilityFactory(faculty=fa, person_kind="student", person_id=person_id, activity="semester_exchange",
-                        starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=9))
-    MobilityFactory(faculty=fa, person_kind="student", person_id="S4", status="planned")
-    MobilityFactory(faculty=fa, person_kind="student", person_id="S5", starts_on=D(2026, 1, 2),
+        MobilityFactory(in_2025=True, faculty=fa, person_kind="student", person_id=person_id,
+                        activity="semester_exchange", starts_on=starts_on,
+                        ends_on=starts_on + datetime.timedelta(days=9))
+    MobilityFactory(in_2025=True, faculty=fa, person_kind="student", person_id="S4", status="planned")
+    MobilityFactory(in_2025=True, faculty=fa, person_kind="student", person_id="S5", starts_on=D(2026, 1, 2),
                     ends_on=D(2026, 2, 1))
     # 3 of 800 students.
     assert indicator("student_overseas_share")["value"] == 0.38
@@ -158,24 +164,24 @@ def test_events_are_counted_by_kind_and_date(fa):
     EventFactory(faculty=fa, kind=Event.Kind.OVERSEAS_SCHOLAR_LECTURE, date=D(2024, 12, 31))
     for kind in ["conference_hosted", "seminar_coorganized", "summer_school_hosted"]:
         EventFactory(faculty=fa, kind=kind, date=D(2025, 12, 31))
-    EventFactory(faculty__code="B", kind="conference_hosted")
+    EventFactory(in_2025=True, faculty__code="B", kind="conference_hosted")
     assert indicator("overseas_scholar_lectures")["value"] == 1.0
     assert indicator("conferences_hosted")["value"] == 3.0
 
 
 def test_international_publications_per_teacher_uses_the_authors_faculty(fa):
     author = StaffMemberFactory(faculty=fa)
-    PublicationFactory.create_batch(3, staff_member=author)
-    PublicationFactory(staff_member=author, is_international=False)
+    PublicationFactory.create_batch(3, in_2025=True, staff_member=author)
+    PublicationFactory(in_2025=True, staff_member=author, is_international=False)
     PublicationFactory(staff_member=author, year=2024)
-    PublicationFactory(staff_member__faculty__code="B")
+    PublicationFactory(in_2025=True, staff_member__faculty__code="B")
     assert indicator("intl_publications_per_teacher")["value"] == 0.08  # 3 / 40 = 0.075, half up
 
 
 def test_cooperative_programs_count_approved_and_enrolling_programs(fa):
-    ProgramFactory(faculty=fa, status=CooperativeProgram.Status.APPROVED)
-    ProgramFactory(faculty=fa, status=CooperativeProgram.Status.ENROLLING)
-    ProgramFactory(faculty=fa, status=CooperativeProgram.Status.CLOSED)
+    CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.APPROVED)
+    CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.ENROLLING)
+    CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.CLOSED)
     assert indicator("cooperative_programs")["value"] == 2.0
 
 
@@ -186,10 +192,10 @@ def test_a_faculty_without_programs_has_a_zero_target_so_programs_do_not_apply(f
 
 
 def test_program_teacher_training_applies_only_to_faculties_running_a_program(fa):
-    closed = ProgramFactory(faculty=fa, status=CooperativeProgram.Status.CLOSED)
-    TrainingFactory(program=closed)
+    closed = CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.CLOSED)
+    ProgramTeacherTrainingFactory(program=closed)
     assert indicator("program_teacher_training")["applicable"] is False
-    ProgramFactory(faculty=fa, status=CooperativeProgram.Status.APPROVED)
+    CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.APPROVED)
     # Any program of the faculty may hold the training, the closed one too.
     assert indicator("program_teacher_training") == {
         "value": 1.0, "target": 1.0, "achievement": 1.0, "applicable": True,
@@ -197,8 +203,8 @@ def test_program_teacher_training_applies_only_to_faculties_running_a_program(fa
 
 
 def test_program_teacher_training_is_zero_without_a_training_in_the_year(fa):
-    program = ProgramFactory(faculty=fa)
-    TrainingFactory(program=program, year=2024, date=D(2024, 7, 1))
+    program = CooperativeProgramFactory(faculty=fa)
+    ProgramTeacherTrainingFactory(program=program, year=2024, date=D(2024, 7, 1))
     assert indicator("program_teacher_training")["value"] == 0.0
 
 
@@ -230,8 +236,6 @@ def test_teacher_language_pass_share_counts_domestic_staff_passed_by_the_end_of_
 
 
 def test_inactive_faculties_are_left_out_and_inactive_indicators_are_not_assessed(fa):
-    from assessment.models import Indicator
-
     FacultyFactory(code="OLD", is_active=False)
     Indicator.objects.filter(code="partners").update(is_active=False)
     document = assessment_run(year=2025).document
@@ -241,10 +245,8 @@ def test_inactive_faculties_are_left_out_and_inactive_indicators_are_not_assesse
 
 
 def test_a_derived_target_grows_last_years_unrounded_value(fa):
-    from assessment.models import IndicatorResult
-
     FacultyYearFactory(faculty=fa, year=2024, students=6)
-    MobilityFactory(faculty=fa, person_kind="student", starts_on=D(2024, 4, 1), ends_on=D(2024, 4, 9))
+    MobilityFactory(in_2025=True, faculty=fa, person_kind="student", starts_on=D(2024, 4, 1), ends_on=D(2024, 4, 9))
     run = assessment_run(year=2025)
     result = IndicatorResult.objects.get(run=run, indicator="student_overseas_share")
     assert result.previous_value == Decimal("16.6666666667")

@@ -14,16 +14,17 @@ from django.test.utils import CaptureQueriesContext
 
 from assessment.models import AssessmentRun, FacultyScore, Indicator, IndicatorResult
 from assessment.services import assessment_run
-from tests.assessment.factories import (
+from tests.factories import (
     AgreementFactory,
     EventFactory,
+    FacultyFactory,
+    FacultyYearFactory,
     IncentivePoolFactory,
     MobilityFactory,
     PublicationFactory,
     StaffMemberFactory,
     TargetFactory,
 )
-from tests.factories import FacultyFactory, FacultyYearFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_the_json_document_has_the_rulebooks_shape_in_rank_order(db):
     only("partners", "conferences_hosted")
     for code, partners in [("CS", 3), ("AB", 1), ("ZZ", 3)]:
         faculty = FacultyFactory(code=code)
-        AgreementFactory.create_batch(partners, faculties=[faculty], starts_on=datetime.date(2025, 1, 1))
+        AgreementFactory.create_batch(partners, in_2025=True, faculties=[faculty], starts_on=datetime.date(2025, 1, 1))
     document = run_json()
     assert document["year"] == 2025
     assert [(f["code"], f["rank"]) for f in document["faculties"]] == [("CS", 1), ("ZZ", 1), ("AB", 3)]
@@ -65,8 +66,8 @@ def test_targets_grow_last_years_value_and_never_fall_below_the_floor(db):
     only("partners", "overseas_scholar_lectures")
     faculty = FacultyFactory(code="A")
     # Two partners active in 2024 and 2025, one more from 2025: 2024 value 2, target 2.2.
-    AgreementFactory.create_batch(2, faculties=[faculty], starts_on=datetime.date(2023, 1, 1))
-    AgreementFactory(faculties=[faculty], starts_on=datetime.date(2025, 1, 1))
+    AgreementFactory.create_batch(2, in_2025=True, faculties=[faculty], starts_on=datetime.date(2023, 1, 1))
+    AgreementFactory(in_2025=True, faculties=[faculty], starts_on=datetime.date(2025, 1, 1))
     # One lecture last year: 1 × 1.10 = 1.1, below the floor of 2.
     EventFactory(faculty=faculty, kind="overseas_scholar_lecture", date=datetime.date(2024, 3, 1))
     indicators = by_code(run_json())["A"]["indicators"]
@@ -79,7 +80,7 @@ def test_targets_grow_last_years_value_and_never_fall_below_the_floor(db):
 def test_a_target_the_office_set_wins_and_zero_makes_the_indicator_not_applicable(db):
     only("partners", "conferences_hosted", "plan_approved")
     faculty = FacultyFactory(code="A")
-    AgreementFactory(faculties=[faculty])
+    AgreementFactory(in_2025=True, faculties=[faculty])
     TargetFactory(faculty=faculty, indicator=Indicator.objects.get(code="partners"), value=Decimal("4"))
     TargetFactory(faculty=faculty, indicator=Indicator.objects.get(code="conferences_hosted"), value=0)
     TargetFactory(faculty=faculty, indicator=Indicator.objects.get(code="plan_approved"), value=Decimal("2"))
@@ -109,7 +110,7 @@ def test_the_pool_is_split_to_the_fen_and_adds_up_exactly(db):
         faculty = FacultyFactory(code=code)
         FacultyYearFactory(faculty=faculty, year=2024)
         TargetFactory(faculty=faculty, indicator=Indicator.objects.get(code="partners"), value=Decimal("3"))
-        AgreementFactory.create_batch(3 if code != "C" else 2, faculties=[faculty])
+        AgreementFactory.create_batch(3 if code != "C" else 2, in_2025=True, faculties=[faculty])
     FacultyFactory(code="D")  # no partner: 0, not eligible
     document = by_code(run_json())
     # A and B score 100, C scores 66.67: shares 100000 × S ÷ 266.67.
@@ -123,14 +124,14 @@ def test_the_pool_is_split_to_the_fen_and_adds_up_exactly(db):
 
 def test_without_a_pool_nobody_is_paid(db):
     only("partners")
-    AgreementFactory(faculties=[FacultyFactory(code="A")])
+    AgreementFactory(in_2025=True, faculties=[FacultyFactory(code="A")])
     assert by_code(run_json())["A"]["incentive"] == "0.00"
 
 
 def test_a_run_stores_its_parameters_results_and_scores(db):
     only("partners", "teachers_abroad")
     faculty = FacultyFactory(code="A")
-    AgreementFactory(faculties=[faculty])
+    AgreementFactory(in_2025=True, faculties=[faculty])
     IncentivePoolFactory(year=2025, amount=Decimal("5000.00"))
     TargetFactory(faculty=faculty, indicator=Indicator.objects.get(code="partners"), value=Decimal("2"))
     run = assessment_run(year=2025)
@@ -154,7 +155,7 @@ def test_a_run_stores_its_parameters_results_and_scores(db):
 def test_repeating_a_run_with_its_stored_parameters_gives_the_same_result(db):
     faculty = FacultyFactory(code="A")
     FacultyYearFactory(faculty=faculty)
-    AgreementFactory(faculties=[faculty])
+    AgreementFactory(in_2025=True, faculties=[faculty])
     first = assessment_run(year=2025)
     Indicator.objects.filter(code="partners").update(weight=50, floor=7)
     Indicator.objects.filter(code="teachers_abroad").update(is_active=False)
@@ -181,10 +182,10 @@ def _university(size: int, *, first: int = 0) -> None:
         FacultyYearFactory(faculty=faculty, year=2024)
         FacultyYearFactory(faculty=faculty, year=2025)
         teacher = StaffMemberFactory(faculty=faculty, has_overseas_degree=True)
-        MobilityFactory(faculty=faculty, staff_member=teacher)
-        AgreementFactory(faculties=[faculty])
-        PublicationFactory(staff_member=teacher)
-        EventFactory(faculty=faculty)
+        MobilityFactory(in_2025=True, faculty=faculty, staff_member=teacher)
+        AgreementFactory(in_2025=True, faculties=[faculty])
+        PublicationFactory(in_2025=True, staff_member=teacher)
+        EventFactory(in_2025=True, faculty=faculty)
 
 
 def _queries_of_a_run() -> int:

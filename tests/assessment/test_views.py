@@ -16,19 +16,22 @@ from openpyxl import load_workbook
 from assessment.models import AssessmentRun, Indicator, IndicatorResult
 from assessment.services import assessment_run
 from intlportal.indicators import IndicatorCode
-from tests.assessment.factories import (
+from tests.factories import (
     AgreementFactory,
+    CooperativeProgramFactory,
     EventFactory,
+    FacultyFactory,
+    FacultyYearFactory,
     IncentivePoolFactory,
     LanguageAssessmentFactory,
     MobilityFactory,
-    ProgramFactory,
+    PlanFactory,
+    ProgramTeacherTrainingFactory,
     PublicationFactory,
     StaffMemberFactory,
     TeachingAssignmentFactory,
-    TrainingFactory,
+    UserFactory,
 )
-from tests.factories import FacultyFactory, FacultyYearFactory, PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -40,18 +43,19 @@ def busy_faculty(faculty, *, scale: int = 1) -> None:
     FacultyYearFactory(faculty=faculty, year=2024, teachers=48, students=880)
     PlanFactory(faculty=faculty, first_year=2024, last_year=2026, status="approved")
     for _ in range(scale):
-        AgreementFactory(faculties=[faculty])
+        AgreementFactory(in_2025=True, faculties=[faculty])
         teacher = StaffMemberFactory(faculty=faculty, has_overseas_degree=True)
-        MobilityFactory(faculty=faculty, staff_member=teacher)
-        MobilityFactory(faculty=faculty, staff_member=teacher, activity="conference")
-        MobilityFactory(faculty=faculty, person_kind="student", activity="semester_exchange", country="JP")
+        MobilityFactory(in_2025=True, faculty=faculty, staff_member=teacher)
+        MobilityFactory(in_2025=True, faculty=faculty, staff_member=teacher, activity="conference")
+        MobilityFactory(in_2025=True, faculty=faculty, person_kind="student", activity="semester_exchange",
+                        country="JP")
         TeachingAssignmentFactory(staff_member__faculty=faculty, semester="2024-2025-2")
-        EventFactory(faculty=faculty, kind="overseas_scholar_lecture")
-        EventFactory(faculty=faculty, kind="conference_hosted")
-        PublicationFactory(staff_member=teacher)
+        EventFactory(in_2025=True, faculty=faculty, kind="overseas_scholar_lecture")
+        EventFactory(in_2025=True, faculty=faculty, kind="conference_hosted")
+        PublicationFactory(in_2025=True, staff_member=teacher)
         LanguageAssessmentFactory(staff_member=teacher)
-    program = ProgramFactory(faculty=faculty)
-    TrainingFactory(program=program)
+    program = CooperativeProgramFactory(faculty=faculty)
+    ProgramTeacherTrainingFactory(program=program)
 
 
 @pytest.fixture
@@ -174,7 +178,7 @@ def test_the_scorecard_shows_value_target_achievement_and_what_is_missing(coord_
 
 def test_the_scorecard_says_how_many_more_records_reach_a_target(office_client, faculty_a):
     FacultyYearFactory(faculty=faculty_a, year=2025, teachers=40, students=800)
-    EventFactory(faculty=faculty_a, kind="overseas_scholar_lecture")  # 1 of a floor of 2
+    EventFactory(in_2025=True, faculty=faculty_a, kind="overseas_scholar_lecture")  # 1 of a floor of 2
     assessment_run(year=2025)
     rows = {r["result"].indicator: r for r in office_client.get(
         reverse("assessment:scorecard", args=[2025, "A"])).context["rows"]}
@@ -264,9 +268,9 @@ def test_the_what_if_endpoint_refuses_a_negative_weight(leader_client, assessed)
 
 def test_the_sensitivity_view_names_faculties_whose_rank_changes(leader_client, faculty_a, faculty_b):
     Indicator.objects.exclude(code__in=["partners", "conferences_hosted"]).update(is_active=False)
-    AgreementFactory(faculties=[faculty_a], starts_on=D(2025, 1, 1))  # A: partners 1/1
-    EventFactory(faculty=faculty_b)  # B: conferences 1/1
-    EventFactory(faculty=faculty_b, kind="overseas_scholar_lecture")
+    AgreementFactory(in_2025=True, faculties=[faculty_a], starts_on=D(2025, 1, 1))  # A: partners 1/1
+    EventFactory(in_2025=True, faculty=faculty_b)  # B: conferences 1/1
+    EventFactory(in_2025=True, faculty=faculty_b, kind="overseas_scholar_lecture")
     Indicator.objects.filter(code="partners").update(weight=11)  # A leads by a hair
     assessment_run(year=2025)
     sensitivity = leader_client.get(reverse("assessment:dashboard")).context["sensitivity"]

@@ -1,4 +1,4 @@
-"""The large-university generator (``intlportal.largedata``), run at a tiny scale."""
+"""The large-university generator (``demo.largedata``), run at a tiny scale."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from demo import largedata
+from demo.management.commands.seed_demo import Command as SeedDemo
+from demo.management.commands.seed_demo import DemoContext
 from exchanges.models import Agreement, Event, Mobility, PartnerInstitution
 from faculties.models import Faculty, FacultyYear
-from intlportal import largedata
-from intlportal.management.commands.seed_demo import Command as SeedDemo
-from intlportal.management.commands.seed_demo import DemoContext
 from programs.models import CooperativeProgram
 from staff.models import Publication, StaffMember
 

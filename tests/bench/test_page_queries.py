@@ -3,7 +3,7 @@ smaller one: the property ``bench/RESULTS.md`` shows at 50,000 and 500,000 mobil
 here on small data so that a regression fails the ordinary suite.
 
 The owners' own tests count each page's queries against rows they create one by one; this
-one fills the whole portal with ``intlportal.largedata`` (a tiny scale), measures every
+one fills the whole portal with ``demo.largedata`` (a tiny scale), measures every
 benchmarked page, multiplies the mobilities and events, runs the assessment again and
 measures again.
 """
@@ -20,11 +20,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from demo import largedata
+from demo.management.commands.seed_demo import Command as SeedDemo
+from demo.management.commands.seed_demo import DemoContext
 from exchanges.models import Event, Mobility
 from faculties.models import Faculty
-from intlportal import largedata
-from intlportal.management.commands.seed_demo import Command as SeedDemo
-from intlportal.management.commands.seed_demo import DemoContext
 
 
 @pytest.fixture
@@ -55,9 +55,12 @@ def grow(times: int) -> None:
             m.person_id = f"{m.person_id}-{n}"
             copies.append(m)
         Mobility.objects.bulk_create(copies)
+        copies = []
         for e in events:
             e.pk = None
-        Event.objects.bulk_create(events)
+            e.title = f"{e.title} ({n})"  # (faculty, title, date) is the event's unique key
+            copies.append(e)
+        Event.objects.bulk_create(copies)
 
 
 def page_queries(year: int, clients: dict) -> dict[str, int]:

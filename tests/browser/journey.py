@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from playwright.sync_api import BrowserContext, Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
@@ -92,8 +94,6 @@ class Journey:
 
     def remember_language(self, language: str) -> None:
         """The language cookie a person who chose a language on this computer before carries."""
-        from django.conf import settings
-
         self.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": self.base_url}])
 
     def sign_in(self, username: str) -> None:
@@ -148,7 +148,5 @@ def describe(violations: list[dict]) -> str:
 
 def username_label(username: str) -> str:
     """What the navigation shows for a demo user: the full name seeded by ``seed_demo``."""
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.get(username=username)
     return user.get_full_name() or user.username

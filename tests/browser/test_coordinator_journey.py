@@ -7,17 +7,17 @@ office returned with a comment, and completed teacher exchanges whose report is 
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from exchanges.models import Mobility
+from faculties.models import Faculty, InternationalizationPlan
 from tests.security.world import PDF_BYTES
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_coordinator_signs_in_switches_to_chinese_records_a_mobility_reports_on_it_and_submits_the_plan(journey):
-    from exchanges.models import Mobility
-    from faculties.models import Faculty, InternationalizationPlan
-
     page = journey.page
     # Someone chose English on this computer before: the sign-in page speaks English.
     journey.remember_language("en")
@@ -39,7 +39,7 @@ def test_a_coordinator_signs_in_switches_to_chinese_records_a_mobility_reports_o
     page.locator("a[href$='/exchanges/mobilities/new/']").first.click()
     expect(page.locator("#id_person_name")).to_be_visible()
     journey.check("new mobility form")
-    starts = datetime.date.today() + datetime.timedelta(days=40)
+    starts = timezone.localdate() + datetime.timedelta(days=40)
     page.locator("#id_faculty").select_option(str(Faculty.objects.get(code="CS").pk))
     page.locator("#id_direction").select_option("outbound")
     page.locator("#id_person_kind").select_option("teacher")

@@ -6,12 +6,12 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from assessment.models import AssessmentRun
+
 pytestmark = pytest.mark.browser
 
 
 def test_a_leader_reads_the_dashboard_tries_other_weights_follows_a_score_to_its_records_and_exports(journey):
-    from assessment.models import AssessmentRun
-
     page = journey.page
     journey.remember_language("en")
     journey.sign_in("leader")

@@ -10,6 +10,9 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from exchanges.models import Event, Mobility
+from faculties.models import InternationalizationPlan
+
 pytestmark = pytest.mark.browser
 
 EVENT_COLUMNS = ["faculty", "kind", "title", "date", "participants_total", "participants_foreign"]
@@ -33,9 +36,6 @@ FIXED_ROW = [*BAD_ROW[:3], "2025-11-05", *BAD_ROW[4:]]
 
 
 def test_the_office_reviews_the_work_queue_returns_a_plan_approves_a_mobility_and_imports_a_corrected_file(journey):
-    from exchanges.models import Event, Mobility
-    from faculties.models import InternationalizationPlan
-
     page = journey.page
     journey.sign_in("office")
     journey.visit("/work-queue/")

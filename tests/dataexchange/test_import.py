@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -70,8 +72,6 @@ def test_an_import_appears_in_the_history_with_the_importing_user(office, mobili
 
 
 def test_chinese_labels_and_yes_no_variants_are_accepted(office, mobility_refs):
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         direction, kind = str(Mobility.Direction.OUTBOUND.label), str(Mobility.PersonKind.TEACHER.label)
     row = with_cell("person_kind", kind, with_cell("direction", direction))
@@ -89,7 +89,7 @@ def test_a_dry_run_checks_every_row_and_writes_nothing(office, mobility_refs):
 def test_an_xlsx_file_with_real_date_and_number_cells_imports(office, mobility_refs):
     upload = xlsx_file([MOBILITY_HEADER.split(","), [
         "A", "outbound", "teacher", "王老师", "T1001", "T1001", "", "GB", "visit",
-        datetime.date(2025, 4, 1), datetime.datetime(2025, 4, 10), "planned", "国家留学基金", 1500.5]])
+        datetime.date(2025, 4, 1), datetime.datetime(2025, 4, 10), "planned", "国家留学基金", 1500.5]])  # noqa: DTZ001 (a spreadsheet cell has no zone)
     result = registry.import_rows("mobilities", upload, user=office, dry_run=False)
     assert result.ok, [str(e) for e in result.errors]
     mobility = Mobility.objects.get()
@@ -245,9 +245,6 @@ def test_random_bytes_named_xlsx_are_not_a_spreadsheet(office):
 
 
 def test_a_zip_that_is_not_a_workbook_is_not_a_spreadsheet(office):
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("hello.txt", "hi")

@@ -21,15 +21,19 @@ import datetime
 import threading
 
 import pytest
+from django.apps import apps
 from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 from django.utils import translation
 
+import assessment.tasks
 from dataexchange import importer, registry, services, tasks
 from dataexchange.migration_checks import DuplicateImportKeys, refuse_duplicate_keys
 from dataexchange.models import ImportJob
 from dataexchange.signals import records_imported
 from exchanges.models import Event, Mobility
+from faculties.models import Faculty
 from intlportal.versioning import save_versioned
 from staff.models import TeachingEvaluation
 from tests.dataexchange.helpers import GOOD_MOBILITY, csv_file, mobility_csv
@@ -96,8 +100,6 @@ def test_every_import_key_is_a_unique_constraint_of_its_model(kind):
 @pytest.mark.django_db
 def test_the_duplicate_check_refuses_naming_each_key_and_its_records_and_changes_nothing(capsys):
     # TeachingEvaluation is not an import kind: it can hold duplicates to show the step at work.
-    from django.apps import apps
-
     member = StaffMemberFactory(staff_no="T0042")
     first = TeachingEvaluationFactory(staff_member=member, semester="2025-2026-1")
     second = TeachingEvaluationFactory(staff_member=member, semester="2025-2026-1")
@@ -191,8 +193,6 @@ def test_a_record_deleted_between_check_and_write_is_a_conflict(office, faculty_
 @pytest.mark.django_db
 def test_a_key_created_between_check_and_write_is_refused_per_row_without_a_duplicate(
         office, faculty_a, mobility_refs, monkeypatch):
-    from faculties.models import Faculty
-
     def someone_creates_it():
         Mobility.objects.create(
             faculty=Faculty.objects.get(code="A"), direction=Mobility.Direction.OUTBOUND,
@@ -275,8 +275,6 @@ def test_two_imports_updating_the_same_records_at_once_lose_no_update(office, fa
 
 
 def _checked_job(client, kind, file) -> ImportJob:
-    from django.urls import reverse
-
     client.post(reverse("dataexchange:import", args=[kind]), {"file": file})
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.CHECKED, job.result
@@ -286,8 +284,6 @@ def _checked_job(client, kind, file) -> ImportJob:
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_side_effect_after_the_commit_leaves_the_job_done_with_its_counts(
         office, office_client, faculty_a, monkeypatch, settings):
-    import assessment.tasks
-
     settings.LANGUAGE_CODE = "en"
 
     def broker_down(*args, **kwargs):

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from assessment import tasks
 from dataexchange import registry
@@ -112,8 +113,6 @@ def test_a_dry_run_records_no_workflow_step(office, mobility_refs):
 
 
 def test_the_step_is_in_the_chinese_timeline_as_an_import(office, mobility_refs):
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         import_mobilities(office, row(status="approved"))
     assert WorkflowTransition.objects.get().comment == "通过表格导入"

@@ -20,7 +20,8 @@ from tests.dataexchange.helpers import GOOD_MOBILITY, mobility_csv
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
-def test_the_pending_recompute_is_written_in_the_imports_transaction(office, mobility_refs, django_capture_on_commit_callbacks):
+def test_the_pending_recompute_is_written_in_the_imports_transaction(
+        office, mobility_refs, django_capture_on_commit_callbacks):
     PendingRecompute.objects.all().delete()
     # The commit's callbacks are captured, not run: what exists now was written in the transaction.
     with django_capture_on_commit_callbacks(execute=False):

@@ -21,6 +21,7 @@ from kombu.exceptions import OperationalError
 from dataexchange import importer, services, tasks
 from dataexchange.models import ImportJob
 from exchanges.models import Event
+from intlportal.celery import app
 from tests.dataexchange.helpers import csv_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -122,8 +123,6 @@ def test_a_check_failed_by_the_watchdog_can_be_retried(office_client, faculty_a)
 
 
 def test_the_watchdog_is_a_beat_task_with_a_configurable_stale_time():
-    from intlportal.celery import app
-
     entry = next(e for e in django_settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == tasks.fail_stale_imports.name)
     assert entry["schedule"] == float(django_settings.IMPORT_WATCHDOG_SECONDS)
     assert django_settings.IMPORT_JOB_STALE_SECONDS == 900

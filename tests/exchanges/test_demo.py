@@ -6,10 +6,10 @@ import random
 import pytest
 from django.utils import timezone
 
+from demo.management.commands.seed_demo import DemoContext
 from exchanges import demo
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution
 from faculties import demo as faculties_demo
-from intlportal.management.commands.seed_demo import DemoContext
 from tests.factories import UserFactory
 
 

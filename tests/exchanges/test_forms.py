@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from exchanges.models import Event, Mobility, PartnerInstitution
-from tests.factories import FundingSchemeFactory, MobilityFactory, PartnerFactory
+from tests.factories import FundingSchemeFactory, MobilityFactory, PartnerFactory, UserFactory
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_edit_form_shows_the_partner_by_name(coord_a_client, faculty_a, partner)
 
 def test_submitted_mobility_is_locked_for_the_coordinator(coord_a_client, faculty_a):
     mobility = MobilityFactory(faculty=faculty_a)
-    Mobility.objects.filter(pk=mobility.pk).update(submitted_at="2026-01-01T00:00:00Z")
+    Mobility.objects.filter(pk=mobility.pk).update(status="submitted", submitted_at="2026-01-01T00:00:00Z")
     assert coord_a_client.get(reverse("exchanges:mobility-edit", args=[mobility.pk])).status_code == 403
 
 
@@ -164,8 +164,6 @@ def test_autocomplete_returns_at_most_twenty(leader_client, db):
 
 
 def test_autocomplete_needs_a_signed_in_user_with_a_role(client, db):
-    from tests.factories import UserFactory
-
     assert client.get(reverse("exchanges:partner-autocomplete"), {"q": "x"}).status_code == 302
     client.force_login(UserFactory(username="no_role"))
     assert client.get(reverse("exchanges:partner-autocomplete"), {"q": "x"}).status_code == 403

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from exchanges.models import Agreement
 from tests.factories import AgreementFactory, PartnerFactory
@@ -93,7 +94,7 @@ def test_an_agreement_without_a_document_has_nothing_to_download(office_client, 
 
 
 def test_expiring_and_expired_are_derived_from_the_end_date(partner):
-    today = datetime.date.today()
+    today = timezone.localdate()
     soon = AgreementFactory(partner=partner, ends_on=today + datetime.timedelta(days=30))
     later = AgreementFactory(partner=partner, ends_on=today + datetime.timedelta(days=200))
     past = AgreementFactory(partner=partner, starts_on=today.replace(year=today.year - 5),
@@ -108,7 +109,7 @@ def test_expiring_and_expired_are_derived_from_the_end_date(partner):
 
 
 def test_agreement_list_counts_those_expiring_within_90_days(office_client, partner):
-    AgreementFactory(partner=partner, ends_on=datetime.date.today() + datetime.timedelta(days=10))
+    AgreementFactory(partner=partner, ends_on=timezone.localdate() + datetime.timedelta(days=10))
     response = office_client.get(reverse("exchanges:agreement-list"))
     assert response.context["expiring_count"] == 1
     filtered = office_client.get(reverse("exchanges:agreement-list"), {"validity": "expiring"})

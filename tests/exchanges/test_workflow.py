@@ -1,4 +1,4 @@
-"""The mobility workflow: planned → approved → completed, or cancelled; submit, return, report."""
+"""The mobility workflow: planned → submitted → approved → completed, or cancelled; return, report."""
 
 import datetime
 from decimal import Decimal
@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from exchanges import services
 from exchanges.models import Mobility
@@ -37,7 +38,7 @@ def test_approval_keeps_who_when_and_the_comment(coord_a, office, mobility):
     services.mobility_approve(mobility=mobility, by=office, comment="经费已核")
     steps = list(timeline(mobility))
     assert [(s.from_state, s.to_state, s.by) for s in steps] == [
-        ("planned", "submitted", coord_a), ("planned", "approved", office)]
+        ("planned", "submitted", coord_a), ("submitted", "approved", office)]
     assert steps[1].comment == "经费已核"
     assert steps[1].at is not None
 
@@ -50,7 +51,8 @@ def test_return_needs_a_comment_and_hands_the_record_back(coord_a, office, mobil
     mobility.refresh_from_db()
     assert mobility.status == Status.PLANNED and mobility.submitted_at is None
     assert not mobility.locked_for_coordinator()
-    assert list(timeline(mobility))[-1].to_state == "returned"
+    returned = list(timeline(mobility))[-1]
+    assert (returned.from_state, returned.to_state, returned.comment) == ("submitted", "planned", "请补充邀请函")
 
 
 def test_a_mobility_not_submitted_cannot_be_returned(office, mobility):
@@ -159,7 +161,7 @@ def test_scheme_totals_split_committed_and_spent(faculty_a):
 
 
 def completed_teacher_mobility(faculty, days_ago=40):
-    end = datetime.date.today() - datetime.timedelta(days=days_ago)
+    end = timezone.localdate() - datetime.timedelta(days=days_ago)
     return MobilityFactory(faculty=faculty, starts_on=end - datetime.timedelta(days=10), ends_on=end,
                            status=Status.COMPLETED)
 

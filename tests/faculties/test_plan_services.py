@@ -88,7 +88,7 @@ def test_returning_needs_a_comment(plan, coord_a, office):
 
 def test_a_coordinator_cannot_approve(plan, coord_a):
     services.plan_submit(plan=plan, by=coord_a)
-    with pytest.raises(WorkflowError, match="只有国际处"):
+    with pytest.raises(WorkflowError, match="只有国际交流与合作处"):
         services.plan_approve(plan=plan, by=coord_a)
     plan.refresh_from_db()
     assert plan.status == Status.SUBMITTED

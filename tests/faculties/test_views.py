@@ -1,10 +1,18 @@
 """Faculty, discipline, headcount, leading-group and coordinator pages for every role."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from faculties.models import Discipline, Faculty, FacultyYear, LeadingGroupMember
-from tests.factories import DisciplineFactory, FacultyFactory, FacultyYearFactory, LeadingGroupMemberFactory
+from tests.factories import (
+    CoordinatorMembershipFactory,
+    DisciplineFactory,
+    FacultyFactory,
+    FacultyYearFactory,
+    LeadingGroupMemberFactory,
+)
 
 # Record kinds owned by a faculty: (url name prefix, factory, form data builder)
 KINDS = {
@@ -230,13 +238,9 @@ def test_list_pages_run_the_same_number_of_queries_for_one_row_and_for_many(
                 else:
                     factory(faculty=faculty)
             elif kind == "coordinatormembership":
-                from tests.factories import CoordinatorMembershipFactory
-
                 CoordinatorMembershipFactory(faculty=faculty)
 
     make(1)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
         assert office_client.get(url(f"{kind}-list")).status_code == 200

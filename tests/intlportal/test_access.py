@@ -5,7 +5,7 @@ from django.http import Http404
 
 from faculties.models import Discipline, Faculty, InternationalizationPlan
 from intlportal import access
-from tests.factories import DisciplineFactory, PlanFactory, UserFactory
+from tests.factories import CoordinatorMembershipFactory, DisciplineFactory, PlanFactory, UserFactory
 
 
 def test_a_user_without_a_role_sees_nothing(db, faculty_a):
@@ -33,8 +33,6 @@ def test_a_coordinator_scope_holds_their_faculties_only(coord_a, faculty_a, facu
 
 
 def test_a_coordinator_of_two_faculties_sees_both(coord_a, faculty_a, faculty_b):
-    from tests.factories import CoordinatorMembershipFactory
-
     CoordinatorMembershipFactory(user=coord_a, faculty=faculty_b)
     fresh = type(coord_a).objects.get(pk=coord_a.pk)
     assert set(access.scope_for(fresh, Faculty.objects.all())) == {faculty_a, faculty_b}

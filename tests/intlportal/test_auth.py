@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -36,7 +37,6 @@ def test_signing_out_ends_the_session(client, user):
     key = client.session.session_key
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    from django.contrib.sessions.models import Session
 
     assert not Session.objects.filter(session_key=key).exists()
     assert client.get(reverse("home")).status_code == 302

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from faculties import services
 from faculties.models import Discipline, Faculty, FacultyYear, InternationalizationPlan
+from intlportal.history import record_models
 from tests.factories import DisciplineFactory, FacultyYearFactory, PlanFactory, PlanTargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,8 +113,6 @@ def test_the_deleted_list_filters_by_kind(office_client, faculty_a):
 @pytest.mark.parametrize("rows", [1, 20])
 def test_the_deleted_list_query_count_does_not_grow_with_rows(office_client, faculty_a, rows,
                                                                django_assert_num_queries):
-    from intlportal.history import record_models
-
     for i in range(rows):
         DisciplineFactory(faculty=faculty_a, name_zh=f"学科{i}").delete()
     kinds = len(record_models())

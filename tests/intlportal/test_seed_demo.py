@@ -1,6 +1,7 @@
 """The demo university."""
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear
@@ -32,8 +33,6 @@ def test_the_demo_users_sign_in_with_the_given_password_and_hold_their_roles(see
 
 
 def test_running_the_demo_twice_duplicates_nothing(seeded):
-    from django.apps import apps
-
     counts = {m._meta.label: m.objects.count() for m in apps.get_models() if not m._meta.label.startswith("axes.")}
     call_command("seed_demo", password="demo-pass-123", verbosity=0)
     again = {m._meta.label: m.objects.count() for m in apps.get_models() if not m._meta.label.startswith("axes.")}

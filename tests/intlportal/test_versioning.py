@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
 from faculties.models import Faculty, InternationalizationPlan
+from intlportal.models import Record
 from intlportal.versioning import StaleEdit, save_versioned
 from tests.factories import PlanFactory, UserFactory
 
@@ -98,10 +100,6 @@ def test_save_versioned_refuses_an_old_version_and_names_who_changed_what(facult
 
 
 def test_every_editable_record_kind_carries_a_version():
-    from django.apps import apps
-
-    from intlportal.models import Record
-
     kinds = [m for m in apps.get_models() if issubclass(m, Record)]
     assert InternationalizationPlan in kinds
     assert all(m._meta.get_field("version") for m in kinds)

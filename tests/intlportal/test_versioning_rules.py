@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from exchanges import services as exchange_services
 from exchanges.models import Mobility
 from faculties import services as faculty_services
 from faculties.models import Faculty, InternationalizationPlan, PlanTarget
 from intlportal.versioning import InvalidVersion, StaleEdit, parse_expected_version, save_versioned
+from intlportal.views import RecordUpdateView
 from tests.factories import MobilityFactory, PlanFactory, PlanTargetFactory
 from tests.formdata import form_data
 
@@ -188,10 +189,6 @@ def test_the_services_refuse_a_change_without_a_valid_version(office, faculty_a,
 
 def test_every_edit_page_carries_the_version_its_form_is_checked_against():
     """An edit form without the hidden version could never be saved (every save refused)."""
-    from django.urls import get_resolver
-
-    from intlportal.views import RecordUpdateView
-
     def views(patterns):
         for entry in patterns:
             if hasattr(entry, "url_patterns"):

@@ -2,21 +2,23 @@
 
 The task retries with backoff for more than an hour; a periodic sweep sends what is still
 unsent; the claim makes every path send each e-mail once.  The mail server here is a test
-backend that fails a set number of times, then delivers into ``mail.outbox``; the last test
-runs a real SMTP server (aiosmtpd) that is down, then busy, then up: it is marked ``faults``
-and runs in the fault suite only.
+backend that fails a set number of times, then delivers into ``mail.outbox``.  A real SMTP
+server (aiosmtpd) that stops and comes back, under a real worker, is in the fault suite:
+``tests/faults/test_smtp_faults.py`` (``make test-faults``).
 """
 
 from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -247,10 +249,6 @@ def test_a_temporary_refusal_is_retried(coord_a, flaky):
 
 
 def test_the_command_sends_what_is_unsent_without_a_broker(coord_a, coord_b, flaky):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     notes = [NotificationFactory(recipient=coord_a), NotificationFactory(recipient=coord_b)]
     age(*notes, minutes=10)
     flaky.failures = 1
@@ -290,95 +288,3 @@ def test_two_senders_at_once_send_one_email(coord_a, flaky, settings):
     assert deliver_email(note.pk) is True
     assert second == [(False, 0)]
     assert len(mail.outbox) == 1
-
-
-# --- a real mail server (aiosmtpd): the fault suite ------------------------------------------------
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class SmtpServer:
-    """An SMTP server on a loopback port: answers "421 try later" to the first ``busy`` messages,
-    refuses the addresses in ``unknown`` for good, accepts the rest into ``received``."""
-
-    def __init__(self, port: int, *, busy: int = 0, unknown: tuple[str, ...] = ()):
-        self.port, self.busy, self.unknown = port, busy, set(unknown)
-        self.received: list[tuple[str, str]] = []  # (recipient, subject)
-        self.controller = None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if address in self.unknown:
-            return "550 5.1.1 User unknown"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.busy > 0:
-            self.busy -= 1
-            return "421 4.3.2 Service not available, try again later"
-        from email import message_from_bytes
-        from email.header import decode_header, make_header
-
-        subject = str(make_header(decode_header(message_from_bytes(envelope.content)["Subject"])))
-        self.received.extend((to, subject) for to in envelope.rcpt_tos)
-        return "250 Message accepted"
-
-    def start(self):
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-
-
-@pytest.mark.faults
-def test_a_mail_server_down_for_a_while_gets_every_email_once(settings, faculty_a, office,
-                                                              django_capture_on_commit_callbacks):
-    """Real SMTP: the server is down when the notifications are written (connection refused),
-    then up but busy (421) for two messages, and refuses one unknown address for good.  A beat
-    sweeping every 0.2 s delivers every other e-mail once, in bounded time."""
-    import threading
-    import time
-
-    port = free_port()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
-    settings.NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = 0
-    recipients = [UserFactory(roles=["coordinator"]) for _ in range(5)]
-    unknown = recipients[0].email
-    server = SmtpServer(port, busy=2, unknown=(unknown,))
-    plan = PlanFactory(faculty=faculty_a)
-    with django_capture_on_commit_callbacks(execute=True):
-        notes = notify(recipients=recipients, kind="plan_returned", record=plan, actor=office)
-    assert not Notification.objects.filter(emailed_at__isnull=False).exists()
-    assert all("ConnectionRefusedError" in n.email_error for n in Notification.objects.all())
-
-    comes_back = threading.Timer(1.5, server.start)
-    comes_back.start()
-    try:
-        deadline = time.monotonic() + 30
-        expected = sorted(u.email for u in recipients[1:])
-        while sorted(to for to, _ in server.received) != expected and time.monotonic() < deadline:
-            send_unsent_emails()
-            time.sleep(0.2)
-        for _ in range(3):  # later sweeps and late retries send nothing again
-            send_unsent_emails()
-        for note in notes:
-            send_notification_email(note.pk)
-    finally:
-        comes_back.join()
-        server.stop()
-    assert sorted(to for to, _ in server.received) == expected, "an e-mail was lost or sent twice"
-    assert all("国际交流与合作管理平台" in subject for _, subject in server.received)
-    refused = Notification.objects.get(recipient=recipients[0])
-    assert refused.emailed_at is None and refused.email_failed_at is not None
-    assert Notification.objects.filter(emailed_at__isnull=False).count() == 4

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from faculties import services
 from notifications.models import Notification
+from notifications.reminders import send_reminders
 from notifications.tasks import send_notification_email
 from tests.factories import NotificationFactory, PlanFactory, PlanTargetFactory
 
@@ -137,8 +138,6 @@ def test_a_failed_send_is_released_for_the_retry(coord_a, monkeypatch):
 
 
 def test_the_tasks_retry_with_backoff_and_acknowledge_late():
-    from notifications.tasks import send_reminders
-
     assert send_reminders.acks_late and send_reminders.retry_backoff and send_reminders.max_retries == 5
     assert OSError in send_reminders.autoretry_for
     # The e-mail task retries by itself, for more than an hour: tests/notifications/test_email_outage.py.

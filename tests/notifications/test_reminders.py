@@ -12,9 +12,17 @@ from django.contrib.contenttypes.models import ContentType
 from faculties.models import InternationalizationPlan
 from notifications import reminders
 from notifications.models import Notification, ReminderLog
-from notifications.tasks import send_reminders
-from tests.factories import CoordinatorMembershipFactory, PlanFactory, UserFactory
-from tests.notifications import records
+from notifications.reminders import send_reminders
+from tests.factories import (
+    AgreementFactory,
+    ContractFactory,
+    CoordinatorMembershipFactory,
+    MobilityFactory,
+    PlanFactory,
+    UserFactory,
+    days,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +32,23 @@ def kinds_for(user) -> list[str]:
 
 
 def test_an_agreement_is_reminded_at_90_and_again_at_30_days(faculty_a, office, coord_a, coord_b):
-    agreement = records.agreement(faculties=[faculty_a], ends_in=80)
+    agreement = AgreementFactory(faculties=[faculty_a], ends_on=days(80))
     assert reminders.send_due_reminders() == 1
     assert kinds_for(office) == ["agreement_expiring"]
     assert kinds_for(coord_a) == ["agreement_expiring"]
     assert kinds_for(coord_b) == []
     # The next night nothing new; 55 days later, the 30-day reminder.
     assert reminders.send_due_reminders() == 0
-    later = records.today() + datetime.timedelta(days=55)
+    later = today() + datetime.timedelta(days=55)
     assert reminders.send_due_reminders(today=later) == 1
     assert sorted(ReminderLog.objects.filter(object_id=agreement.pk).values_list("threshold", flat=True)) == [
         "30", "90"]
 
 
 def test_running_the_job_twice_sends_nothing_new(faculty_a, office, coord_a, mailoutbox):
-    records.agreement(faculties=[faculty_a], ends_in=20)
-    records.contract(faculty_a, ends_in=60, permit_in=25)
-    records.mobility(faculty_a, ended_days_ago=45)
+    AgreementFactory(faculties=[faculty_a], ends_on=days(20))
+    ContractFactory(staff_member__faculty=faculty_a, ends_on=days(60), work_permit_expires_on=days(25))
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-45))
     first = send_reminders()
     notes, mails = Notification.objects.count(), len(mailoutbox)
     assert first == 4
@@ -49,24 +57,24 @@ def test_running_the_job_twice_sends_nothing_new(faculty_a, office, coord_a, mai
 
 
 def test_work_permits_are_reminded_to_the_office_only(faculty_a, office, coord_a):
-    records.contract(faculty_a, ends_in=300, permit_in=10)
+    ContractFactory(staff_member__faculty=faculty_a, ends_on=days(300), work_permit_expires_on=days(10))
     reminders.send_due_reminders()
     assert kinds_for(office) == ["permit_expiring"]
     assert kinds_for(coord_a) == []
 
 
 def test_a_report_is_overdue_only_30_days_after_a_completed_outbound_exchange(faculty_a, office, coord_a):
-    records.mobility(faculty_a, ended_days_ago=31)
-    records.mobility(faculty_a, ended_days_ago=29)
-    records.mobility(faculty_a, ended_days_ago=60, report=True)
-    records.mobility(faculty_a, ended_days_ago=60, direction="inbound")
-    records.mobility(faculty_a, ended_days_ago=60, status="approved")
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-31))
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-29))
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-60), reported=True)
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-60), direction="inbound")
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-60), status="approved")
     assert reminders.send_due_reminders() == 1
     assert kinds_for(coord_a) == ["report_overdue"]
 
 
 def test_plans_still_in_draft_after_the_deadline_are_chased(faculty_a, office, coord_a):
-    year = records.today().year
+    year = today().year
     late = PlanFactory(faculty=faculty_a, first_year=year, last_year=year + 2)
     PlanFactory(faculty=faculty_a, first_year=year, last_year=year + 2, status=InternationalizationPlan.Status.APPROVED)
     month, day = (int(p) for p in settings.PLAN_SUBMISSION_DEADLINE.split("-"))
@@ -78,9 +86,9 @@ def test_plans_still_in_draft_after_the_deadline_are_chased(faculty_a, office, c
 
 
 def test_a_renewed_contract_is_reminded_again_for_its_new_end(faculty_a, office):
-    contract = records.contract(faculty_a, ends_in=20)
+    contract = ContractFactory(staff_member__faculty=faculty_a, ends_on=days(20))
     reminders.send_due_reminders()
-    contract.ends_on = records.days(25)
+    contract.ends_on = days(25)
     contract.save()
     assert reminders.send_due_reminders() == 1
 
@@ -88,7 +96,7 @@ def test_a_renewed_contract_is_reminded_again_for_its_new_end(faculty_a, office)
 def test_a_reminder_another_run_just_sent_is_skipped(faculty_a, office, monkeypatch):
     """Two overlapping runs: the other run commits its log row after this run read the log; this
     run's insert then hits the unique constraint, and it sends nothing."""
-    agreement = records.agreement(faculties=[faculty_a], ends_in=20)
+    agreement = AgreementFactory(faculties=[faculty_a], ends_on=days(20))
     real_office_users = reminders.office_users
 
     def the_other_run_commits_first():
@@ -117,9 +125,9 @@ def test_reminders_reach_only_active_users_who_still_hold_the_coordinator_role(f
     removed = UserFactory(username="removed_coord", roles=["coordinator"])
     CoordinatorMembershipFactory(user=removed, faculty=faculty_a)
     removed.groups.remove(Group.objects.get(name="coordinator"))
-    records.agreement(faculties=[faculty_a], ends_in=20)
-    records.contract(faculty_a, ends_in=60)
-    records.mobility(faculty_a, ended_days_ago=45)
+    AgreementFactory(faculties=[faculty_a], ends_on=days(20))
+    ContractFactory(staff_member__faculty=faculty_a, ends_on=days(60))
+    MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-45))
     assert reminders.send_due_reminders() == 3
     assert kinds_for(coord_a) == ["agreement_expiring", "contract_expiring", "report_overdue"]
     assert kinds_for(office) == ["agreement_expiring", "contract_expiring", "report_overdue"]

@@ -63,7 +63,7 @@ class Case:
 
 def crud(namespace: str, prefix: str, record: str, *, create: dict, detail: dict, edit: dict,
          listing: dict = EVERY_ROLE, names: tuple[str, ...] = ("list", "create", "detail", "edit", "delete")):
-    """The five generic pages of a record kind (``intlportal.routing.crud_patterns``)."""
+    """The five generic pages of a record kind (``intlportal.views.RecordPages.urls``)."""
     pk = lambda world: [getattr(world, record).pk]  # noqa: E731
     rows = {
         "list": Case(listing),

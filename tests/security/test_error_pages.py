@@ -2,10 +2,12 @@
 pages, stack traces or settings."""
 
 import pytest
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.security.inline_code import inline_code_in
 
 # Words that appear in Django's technical 404/500 pages and in tracebacks.
 DEBUG_MARKERS = ("Traceback", "technical_500", "Request Method:", "DJANGO_SETTINGS_MODULE",
@@ -71,9 +73,5 @@ def test_a_request_without_a_csrf_token_answers_the_portals_own_page(settings):
 
 @pytest.mark.parametrize("template", ["403.html", "404.html", "500.html", "403_csrf.html"])
 def test_error_templates_carry_no_inline_script_or_style(template):
-    from django.template.loader import get_template
-
-    from tests.security.inline_code import inline_code_in
-
     source = get_template(template).template.source
     assert inline_code_in(source) == []

@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from exchanges.models import Mobility
+from faculties.models import PlanAttachment
 from tests.factories import MobilityFactory, PlanFactory
 from tests.security.world import PDF_BYTES
 
@@ -16,8 +18,6 @@ HTML_AS_PDF = b"<html><script>alert(document.cookie)</script></html>"
 
 @pytest.fixture
 def finished_mobility(faculty_a):
-    from exchanges.models import Mobility
-
     past = timezone.localdate() - datetime.timedelta(days=60)
     return MobilityFactory(faculty=faculty_a, status=Mobility.Status.COMPLETED, starts_on=past,
                            ends_on=past + datetime.timedelta(days=10))
@@ -48,8 +48,6 @@ def test_a_report_file_is_served_as_a_download_that_the_browser_may_not_sniff(
 
 
 def test_a_plan_attachment_whose_content_does_not_match_its_extension_is_refused(coord_a_client, faculty_a):
-    from faculties.models import PlanAttachment
-
     plan = PlanFactory(faculty=faculty_a)
     upload = SimpleUploadedFile("budget.docx", b"MZ\x90\x00 an executable, renamed", content_type="application/msword")
     coord_a_client.post(reverse("faculties:plan-attachment-create", args=[plan.pk]),
@@ -58,8 +56,6 @@ def test_a_plan_attachment_whose_content_does_not_match_its_extension_is_refused
 
 
 def test_a_stored_plan_attachment_never_keeps_the_uploaders_file_name(coord_a_client, faculty_a):
-    from faculties.models import PlanAttachment
-
     plan = PlanFactory(faculty=faculty_a)
     upload = SimpleUploadedFile("../../etc/passwd.pdf", PDF_BYTES, content_type="application/pdf")
     coord_a_client.post(reverse("faculties:plan-attachment-create", args=[plan.pk]), {"title": "Annex", "file": upload})

@@ -11,6 +11,13 @@ from functools import cached_property
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from api.services import token_issue
+from assessment.models import IncentivePool, Indicator, Target
+from assessment.services import assessment_run
+from dataexchange.models import ImportJob
+from exchanges.models import Mobility
+from faculties.models import CoordinatorMembership, InternationalizationPlan, PlanAttachment
+from programs.models import CooperativeProgram
 from tests import factories
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -41,8 +48,6 @@ class World:
 
     @cached_property
     def membership(self):
-        from faculties.models import CoordinatorMembership
-
         return CoordinatorMembership.objects.get(user=self.own, faculty=self.faculty_a)
 
     @cached_property
@@ -51,8 +56,6 @@ class World:
 
     @cached_property
     def submitted_plan(self):
-        from faculties.models import InternationalizationPlan
-
         return factories.PlanFactory(faculty=self.faculty_a, first_year=2027, last_year=2029,
                                      status=InternationalizationPlan.Status.SUBMITTED)
 
@@ -62,8 +65,6 @@ class World:
 
     @cached_property
     def plan_attachment(self):
-        from faculties.models import PlanAttachment
-
         attachment = PlanAttachment(plan=self.plan, title="Plan annex")
         attachment.file.save("annex.pdf", ContentFile(PDF_BYTES), save=False)
         attachment.save()
@@ -123,12 +124,10 @@ class World:
 
     @cached_property
     def submitted_mobility(self):
-        return factories.MobilityFactory(faculty=self.faculty_a, submitted_at=timezone.now())
+        return factories.MobilityFactory(faculty=self.faculty_a, status="submitted", submitted_at=timezone.now())
 
     @cached_property
     def completed_mobility(self):
-        from exchanges.models import Mobility
-
         past = timezone.localdate() - datetime.timedelta(days=60)
         return factories.MobilityFactory(faculty=self.faculty_a, status=Mobility.Status.COMPLETED,
                                          starts_on=past, ends_on=past + datetime.timedelta(days=14))
@@ -158,8 +157,6 @@ class World:
     # --- programs ---------------------------------------------------------------------------------
     @cached_property
     def program(self):
-        from programs.models import CooperativeProgram
-
         return factories.CooperativeProgramFactory(faculty=self.faculty_a, status=CooperativeProgram.Status.PROPOSED)
 
     @cached_property
@@ -182,35 +179,25 @@ class World:
 
     @cached_property
     def assessment_run(self):
-        from assessment.services import assessment_run
-
         factories.FacultyYearFactory(faculty=self.faculty_a, year=2025)
         factories.FacultyYearFactory(faculty=self.faculty_b, year=2025)
         return assessment_run(year=2025, by=self.office)
 
     @cached_property
     def indicator(self):
-        from assessment.models import Indicator
-
         return Indicator.objects.order_by("pk").first()
 
     @cached_property
     def target(self):
-        from assessment.models import Target
-
         return Target.objects.create(faculty=self.faculty_a, year=2025, indicator=self.indicator, value=3)
 
     @cached_property
     def pool(self):
-        from assessment.models import IncentivePool
-
         return IncentivePool.objects.create(year=2025, amount=1_000_000, threshold=60)
 
     # --- import jobs, notifications, API tokens ------------------------------------------------------
     @cached_property
     def import_job(self):
-        from dataexchange.models import ImportJob
-
         return ImportJob.objects.create(user=self.own, kind="mobilities", original_name="mobilities.xlsx",
                                         status=ImportJob.Status.CHECKED, total=0)
 
@@ -220,7 +207,5 @@ class World:
 
     @cached_property
     def api_token(self):
-        from api.services import token_issue
-
         token, _key = token_issue(user=self.leader, name="Reporting system", by=self.office)
         return token

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from staff.forms import ContractForm
 from staff.models import ForeignTeacherContract, StaffMember, TeachingAssignment
 from tests.factories import (
     ContractFactory,
@@ -181,8 +182,6 @@ def test_the_office_lists_the_work_permits_expiring_within_90_days(personas, con
 
 
 def test_the_contract_form_carries_personal_fields_for_the_office_only(office, leader):
-    from staff.forms import ContractForm
-
     assert "salary" in ContractForm(user=office).fields
     assert not {"salary", "work_permit_no", "work_permit_expires_on"} & set(ContractForm(user=leader).fields)
 

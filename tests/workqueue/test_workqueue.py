@@ -7,8 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from faculties import services
-from tests.factories import PlanFactory, PlanTargetFactory
-from tests.notifications import records
+from tests.factories import (
+    AgreementFactory,
+    ContractFactory,
+    MobilityFactory,
+    PlanFactory,
+    PlanTargetFactory,
+    days,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/work-queue/"
@@ -31,10 +37,10 @@ def test_each_waiting_item_links_to_where_it_is_handled(office_client, faculty_a
     plan = PlanFactory(faculty=faculty_a, title="待审规划")
     PlanTargetFactory(plan=plan)
     services.plan_submit(plan=plan, by=coord_a)
-    agreement = records.agreement(faculties=[faculty_a], ends_in=45, title="即将到期的协议")
-    contract = records.contract(faculty_a, ends_in=60, permit_in=20)
-    late = records.mobility(faculty_a, ended_days_ago=40)
-    records.agreement(faculties=[faculty_a], ends_in=200, title="远期协议")
+    agreement = AgreementFactory(faculties=[faculty_a], ends_on=days(45), title="即将到期的协议")
+    contract = ContractFactory(staff_member__faculty=faculty_a, ends_on=days(60), work_permit_expires_on=days(20))
+    late = MobilityFactory(faculty=faculty_a, returned=True, ends_on=days(-40))
+    AgreementFactory(faculties=[faculty_a], ends_on=days(200), title="远期协议")
     body = office_client.get(URL).content.decode()
     for obj in (plan, agreement, contract, late):
         assert obj.get_absolute_url() in body
@@ -51,10 +57,10 @@ def _fill(faculty, coord, n):
         plan = PlanFactory(faculty=faculty, title=f"规划{i}")
         PlanTargetFactory(plan=plan)
         services.plan_submit(plan=plan, by=coord)
-        records.agreement(faculties=[faculty], ends_in=10 + i)
-        records.contract(faculty, ends_in=20 + i, permit_in=30 + i)
-        records.mobility(faculty, ended_days_ago=40 + i)
-        records.mobility(faculty, ended_days_ago=-30, status="planned", submitted_at=timezone.now())
+        AgreementFactory(faculties=[faculty], ends_on=days(10 + i))
+        ContractFactory(staff_member__faculty=faculty, ends_on=days(20 + i), work_permit_expires_on=days(30 + i))
+        MobilityFactory(faculty=faculty, returned=True, ends_on=days(-(40 + i)))
+        MobilityFactory(faculty=faculty, status="submitted", submitted_at=timezone.now())
 
 
 @pytest.mark.parametrize("rows", [1, 25])

@@ -1,0 +1,128 @@
+"""The benchmark's report: ``bench/RESULTS.md`` written from every ``bench/results/<n>.json``."""
+
+from __future__ import annotations
+
+import json
+
+from bench.common import BENCH, FULL, GOALS, RESULTS_DIR, log
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(results: dict[int, dict]) -> str:
+    full = results[FULL]
+    runs = sorted(results)
+    n = full["mobilities"]
+    out = ["# Benchmark results", "",
+           "Written by `bench/run.py` (see the README, “Scale and benchmark”). Each run seeds a dedicated",
+           "PostgreSQL database with the large data set, then measures in production mode.", ""]
+    out += ["## Machine", "", "| | |", "| --- | --- |"]
+    out += [f"| {k} | {v} |" for k, v in full["machine"].items()]
+    out += ["", f"Run at {full['when']}. The machine is shared: other processes were using the same cores",
+            "during the run, so absolute times are pessimistic; query counts are exact.", ""]
+    out += ["## Data set", "", "| records | " + " | ".join(f"run {r:,}" for r in runs) + " |",
+            "| --- | " + " | ".join("---:" for _ in runs) + " |"]
+    for label in full["dataset"]:
+        out.append(f"| {label} | " + " | ".join(f"{results[r]['dataset'].get(label, 0):,}" for r in runs) + " |")
+    seeding = full.get("seed")
+    if seeding:
+        out += ["", f"Seeding {n:,} mobilities (and everything else above, with COPY and without history rows): "
+                f"**{seeding['seconds']:.0f} s**, {seeding['seconds_with_vacuum']:.0f} s including "
+                f"`VACUUM ANALYZE` — goal ≤ {GOALS['seed_seconds']} s: "
+                f"{verdict(seeding['seconds'] <= GOALS['seed_seconds'])}."]
+    a = full["assessment"]
+    out += ["", "## run_assessment", "",
+            "| run | wall time (median) | SQL queries | floor: hand-written SQL | ratio | goal ≤ 2× |",
+            "| --- | ---: | ---: | ---: | ---: | --- |"]
+    for r in runs:
+        ar = results[r]["assessment"]
+        rr = ar["seconds"] / ar["floor"]["seconds"]
+        out.append(f"| {r:,} mobilities, year {results[r]['year']} | {ar['seconds'] * 1000:.0f} ms | {ar['queries']} | "
+                   f"{ar['floor']['seconds'] * 1000:.0f} ms ({ar['floor']['queries']} statements) | {rr:.2f}× | "
+                   f"{verdict(rr <= GOALS['assessment_ratio'])} |")
+    out += ["", "The floor runs the same aggregates as `bench/floor.py`'s hand-written SQL through psycopg2 on",
+            "the same database (median of repeated rounds after a warm-up); `run_assessment` additionally",
+            "loads the parameters through the ORM, does the arithmetic and stores the run.", ""]
+    out += ["<details><summary>Floor, per statement</summary>", "", "| statement | ms |", "| --- | ---: |"]
+    out += [f"| {k} | {v * 1000:.1f} |" for k, v in a["floor"]["per_statement"].items()]
+    out += ["", "</details>", ""]
+    per_run = ", ".join(f"{results[r]['pages'][0]['requests']} at {r:,}" for r in runs)
+    out += ["## Pages", "", f"Django test client on the real database, signed in; requests per page ({per_run}) "
+            "after two warm-up requests.", ""]
+    header = "| page | signed in as | " + " | ".join(f"median / p95 ({r:,})" for r in runs) + " | " + \
+        " | ".join(f"queries ({r:,})" for r in runs) + " | median ≤ 200 ms | queries constant |"
+    out += [header, "| --- | --- | " + " | ".join("---:" for _ in runs) + " | " + " | ".join("---:" for _ in runs)
+            + " | --- | --- |"]
+    for i, page in enumerate(full["pages"]):
+        same = [results[r]["pages"][i] for r in runs]
+        counts = {p["queries"] for p in same}
+        constant = len(counts) == 1 and all(len(p["queries_vary"]) == 1 for p in same)
+        out.append(
+            f"| {page['page']} | {page['role']} | "
+            + " | ".join(f"{p['median_ms']:.0f} / {p['p95_ms']:.0f} ms" for p in same) + " | "
+            + " | ".join(str(p["queries"]) for p in same) + " | "
+            + verdict(page["median_ms"] <= GOALS["page_median_ms"]) + " | "
+            + (verdict(constant) if len(runs) > 1 else "(one run)") + " |")
+    ex = full["exchange"]
+    out += ["", "## Export and import", "",
+            "Each in a child process; peak memory is the child's `ru_maxrss`, growth is the peak minus what "
+            "the process held before the work (Django, the apps, one connection).", "",
+            "| operation | rows | time | peak memory | growth |", "| --- | ---: | ---: | ---: | ---: |"]
+    for e in ex["export"]:
+        out.append(f"| export mobilities to .xlsx | {e['rows']:,} | {e['seconds']:.1f} s | {e['peak_rss_mb']:.0f} MB "
+                   f"| {e['growth_mb']:.0f} MB |")
+    imp = ex["import"]
+    out += [f"| import mobilities from .xlsx | {imp['rows']:,} | {imp['seconds']:.1f} s | "
+            f"{imp['peak_rss_mb']:.0f} MB | {imp['growth_mb']:.0f} MB |", ""]
+    small, large = ex["export"][0], ex["export"][-1]
+    grows = large["growth_mb"] - small["growth_mb"]
+    out += [f"Export memory from {small['rows']:,} to {large['rows']:,} rows grows by {grows:.0f} MB (goal: does not "
+            f"grow with row count, < {GOALS['export_growth_mb']} MB): {verdict(grows < GOALS['export_growth_mb'])}.",
+            ""]
+    load = full.get("load")
+    if load:
+        t = load["total"]
+        out += ["## Load", "", f"gunicorn on loopback, production mode, {load['workers']} workers (2 × cores + 1); "
+                f"locust headless, {load['users']} users for {load['seconds']} s (each signs in once, then waits "
+                "0.2–1 s between pages: leaders 2 : office 3).", "",
+                "| request | requests | failures | median | p95 | req/s |",
+                "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for name, row in load["by_name"].items():
+            out.append(f"| {name} | {row['requests']:,} | {row['failures']} | {row['median_ms']:.0f} ms | "
+                       f"{row['p95_ms']:.0f} ms | {row['rps']} |")
+        served = t.get("requests", 0) > 0
+        out += ["", f"Pages only, from the moment every user had signed in, for {load['seconds']} s: "
+                f"{t.get('requests', 0):,} pages, throughput **{t.get('rps', 0)} pages/s**, median "
+                f"{t.get('median_ms', 0):.0f} ms, p95 **{t.get('p95_ms', 0):.0f} ms**; {t.get('failures', 0)} errors "
+                f"over all requests — goal no errors: {verdict(served and t.get('failures', 1) == 0)}; "
+                f"p95 ≤ {GOALS['load_p95_ms']} ms: "
+                f"{verdict(served and t.get('p95_ms', 1e9) <= GOALS['load_p95_ms'])}.", ""]
+    out += ["## The five heaviest queries", "",
+            f"The slowest distinct queries seen during the {n:,}-mobility run (pages and `run_assessment`), "
+            "with `EXPLAIN (ANALYZE, BUFFERS)`.", ""]
+    for i, q in enumerate(full["explain"], start=1):
+        sql = q["sql"] if len(q["sql"]) < 1500 else q["sql"][:1500] + " …"
+        out += [f"### {i}. {q['where']} — {q['ms']} ms, {'uses an index' if q['uses_index'] else 'no index'}", "",
+                "```sql", sql, "```", "", "```", q["plan"], "```", ""]
+        if "plan_after_migrations" in q:
+            out += [f"After the indexes of the latest migrations "
+                    f"({'uses an index' if q['uses_index_after_migrations'] else 'still no index'}):", "",
+                    "```", q["plan_after_migrations"], "```", ""]
+    analysis = BENCH / "analysis.md"
+    if analysis.exists():  # the engineers' reading of the figures, kept by hand
+        out += [analysis.read_text(encoding="utf-8")]
+    return "\n".join(out)
+
+
+
+def write_report() -> None:
+    every = {int(p.stem): json.loads(p.read_text()) for p in RESULTS_DIR.glob("*.json") if p.stem.isdigit()}
+    full = every.get(FULL)
+    if full is None or not full.get("exchange"):
+        log(f"no complete {FULL:,}-mobility run yet: bench/RESULTS.md not written")
+        return
+    (BENCH / "RESULTS.md").write_text(render(every), encoding="utf-8")
+    log("wrote bench/RESULTS.md")
+
