@@ -57,7 +57,6 @@ from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
 from dataexchange.files import FileRejected, Table, is_required, parse_file, shorten_echo
 from dataexchange.kinds import Kind, PlannedRow, can_import
 from dataexchange.signals import records_imported
-from faculties.models import Faculty
 from intlportal import access
 from intlportal.models import WorkflowTransition
 
@@ -161,7 +160,7 @@ def _faculty_ids(value: Any) -> set[int]:
     records = value if isinstance(value, list) else [value]
     ids = set()
     for record in records:
-        if isinstance(record, Faculty):
+        if isinstance(record, Model) and record._meta.label == access.FACULTY_MODEL:
             ids.add(record.pk)
         elif getattr(record, "faculty_id", None) is not None:
             ids.add(record.faculty_id)
