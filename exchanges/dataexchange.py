@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dataexchange.columns import Choice, Column, Country, Date, Decimal, ForeignKey, Integer, ManyToMany, Text
 from dataexchange.registry import ImportWorkflow, Kind, PlannedRow, not_more_than, ordered, register, same_faculty
 from exchanges.models import COMMITTED_STATES, Agreement, Event, FundingScheme, Mobility, PartnerInstitution
+from exchanges.services import overspend_message
 from faculties.models import Faculty
 from staff.models import StaffMember
 
@@ -53,12 +54,7 @@ def funding_within_budget(rows: Sequence[PlannedRow]) -> dict[int, dict[str | No
         if mobility.amount <= available:
             (spent if mobility.status == Mobility.Status.COMPLETED else committed)[scheme.pk] += mobility.amount
             continue
-        message = _(
-            "“%(scheme)s” cannot fund %(amount)s yuan: only %(available)s yuan is left of its budget of "
-            "%(budget)s yuan (%(committed)s committed to planned and approved mobilities, %(spent)s spent "
-            "on completed ones).") % {
-                "scheme": scheme, "amount": mobility.amount, "available": max(available, decimal.Decimal(0)),
-                "budget": scheme.budget, "committed": committed[scheme.pk], "spent": spent[scheme.pk]}
+        message = overspend_message(scheme, mobility.amount, committed=committed[scheme.pk], spent=spent[scheme.pk])
         earlier = committed[scheme.pk] + spent[scheme.pk] - stored[scheme.pk]
         if earlier:
             message += " " + _("Earlier rows of this file take %(earlier)s yuan of it.") % {"earlier": earlier}

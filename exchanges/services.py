@@ -53,12 +53,19 @@ def check_funding(mobility: Mobility) -> None:
     committed, spent = scheme.totals(excluding=mobility.pk)
     available = scheme.budget - committed - spent
     if mobility.amount > available:
-        raise ValidationError({"amount": _(
-            "“%(scheme)s” cannot fund %(amount)s yuan: only %(available)s yuan is left of its budget of "
-            "%(budget)s yuan (%(committed)s committed to planned and approved mobilities, %(spent)s spent "
-            "on completed ones).") % {
-                "scheme": scheme, "amount": mobility.amount, "available": max(available, Decimal(0)),
-                "budget": scheme.budget, "committed": committed, "spent": spent}})
+        raise ValidationError({"amount": overspend_message(scheme, mobility.amount, committed=committed,
+                                                           spent=spent)})
+
+
+def overspend_message(scheme: FundingScheme, amount: Decimal, *, committed: Decimal, spent: Decimal) -> str:
+    """Why ``scheme`` cannot fund ``amount``: the one wording of the form's and the import's check."""
+    available = scheme.budget - committed - spent
+    return _(
+        "“%(scheme)s” cannot fund %(amount)s yuan: only %(available)s yuan is left of its budget of "
+        "%(budget)s yuan (%(committed)s committed to planned, submitted and approved mobilities, "
+        "%(spent)s spent on completed ones).") % {
+            "scheme": scheme, "amount": amount, "available": max(available, Decimal(0)),
+            "budget": scheme.budget, "committed": committed, "spent": spent}
 
 
 def mobility_save(*, mobility: Mobility, by, expected_version: int | None = None) -> Mobility:
