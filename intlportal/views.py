@@ -213,6 +213,19 @@ class RecordFormMixin:
         kwargs["user"] = self.request.user
         return kwargs
 
+    def get_form(self, form_class=None):
+        self.submitted_form = super().get_form(form_class)
+        return self.submitted_form
+
+    def post(self, request, *args, **kwargs):
+        # Every create and edit page of a record — the generic ones and those saving through a
+        # service (mobilities, plans) — answers a duplicate-key race with the form, not a 500.
+        try:
+            with transaction.atomic():
+                return super().post(request, *args, **kwargs)
+        except IntegrityError:
+            return duplicate_key(self, self.submitted_form)
+
     def get_success_url(self):
         if hasattr(self.object, "get_absolute_url"):
             return self.object.get_absolute_url()
@@ -270,11 +283,7 @@ class RecordCreateView(RecordFormMixin, CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                response = super().form_valid(form)
-        except IntegrityError:
-            return duplicate_key(self, form)
+        response = super().form_valid(form)
         messages.success(self.request, _("%(kind)s “%(record)s” was created.") % {
             "kind": self.model._meta.verbose_name, "record": self.object})
         return response
@@ -300,14 +309,11 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
             self.object = form.save(commit=False)
             # The version the form validated (ScopedModelForm.clean_version); save_versioned
             # checks it again and never substitutes the current one.
-            with transaction.atomic():
-                save_versioned(self.object, expected_version=form.cleaned_data.get("version"))
-                if with_m2m:
-                    form.save_m2m()
+            save_versioned(self.object, expected_version=form.cleaned_data.get("version"))
+            if with_m2m:
+                form.save_m2m()
         except StaleEdit as stale:
             return self.stale(form, stale)
-        except IntegrityError:
-            return duplicate_key(self, form)
         except ObjectDoesNotExist as gone:  # deleted while the form was open
             raise Http404 from gone
         messages.success(self.request, _("%(kind)s “%(record)s” was saved.") % {

@@ -15,7 +15,7 @@ import pytest
 from django.forms.models import BaseModelForm
 from django.urls import reverse
 
-from exchanges.models import Event
+from exchanges.models import Event, Mobility
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +53,19 @@ def test_an_edit_that_loses_the_race_gets_the_form_back(office_client, faculty_a
     assert response.status_code == 200
     other.refresh_from_db()
     assert other.title == "另一场会议" and other.version == 1
+
+
+def test_a_mobility_saved_through_its_service_that_loses_the_race_gets_the_form_back(
+        office_client, faculty_a, monkeypatch):
+    """The mobility pages save through exchanges.services.mobility_save, not the generic
+    form_valid: the guard sits in the shared create/edit view, so it holds there too."""
+    from tests.exchanges.test_forms import mobility_data
+    from tests.factories import MobilityFactory
+
+    monkeypatch.setattr(BaseModelForm, "validate_unique", lambda self: None)
+    monkeypatch.setattr(Mobility, "validate_constraints", lambda self, exclude=None: None)
+    MobilityFactory(faculty=faculty_a, person_id="T2001", activity="lecture", starts_on=datetime.date(2026, 3, 1))
+    response = office_client.post(reverse("exchanges:mobility-create"), mobility_data(faculty_a, partner=""))
+    assert response.status_code == 200
+    assert Mobility.objects.filter(person_id="T2001").count() == 1
+    assert "王伟" in response.content.decode()  # what was typed is kept
