@@ -17,7 +17,7 @@ from django_countries.fields import CountryField
 
 from faculties.models import YEAR_VALIDATORS, Faculty
 from intlportal import uploads
-from intlportal.models import Record
+from intlportal.models import Record, VerifiedRecord
 from staff.models import EXPIRY_WARNING_DAYS, StaffMember
 
 # Teachers back from abroad file their post-exchange report within this many days of the end.
@@ -172,8 +172,14 @@ class Agreement(Record):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT, db_index=True)
+    terminated_on = models.DateField(
+        _("terminated on"), null=True, blank=True,
+        help_text=_("The day the agreement ended early. It still counts for the years it was in force."))
     document = models.FileField(_("signed document (PDF)"), upload_to=agreement_upload_to,
                                 blank=True)
+    # The faculties decide who sees the agreement and whom it counts for: their changes are
+    # in the history too, and restoring a version restores them.
+    _history_m2m_fields = [faculties]
 
     objects = AgreementQuerySet.as_manager()
 
@@ -318,7 +324,7 @@ class MobilityQuerySet(models.QuerySet):
                 .filter(ends_on__lt=today - timedelta(days=days), report_submitted_at__isnull=True))
 
 
-class Mobility(Record):
+class Mobility(VerifiedRecord):
     """One person's exchange, outbound or inbound."""
 
     class Direction(models.TextChoices):
@@ -450,7 +456,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(date__year=year)
 
 
-class Event(Record):
+class Event(VerifiedRecord):
     """An international event hosted at home."""
 
     class Kind(models.TextChoices):
@@ -467,6 +473,7 @@ class Event(Record):
     partners = models.ManyToManyField(PartnerInstitution, verbose_name=_("partners"), blank=True,
                                       related_name="events")
     participants_total = models.PositiveIntegerField(_("participants"), default=0)
+    _history_m2m_fields = [partners]  # in the history with who and when
     participants_foreign = models.PositiveIntegerField(_("foreign participants"), default=0)
 
     objects = EventQuerySet.as_manager()

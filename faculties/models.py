@@ -15,7 +15,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from intlportal.indicators import IndicatorCode
-from intlportal.models import Record
+from intlportal.models import Record, VerifiedRecord
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -119,7 +119,7 @@ class Discipline(Record):
         return reverse("faculties:discipline-detail", args=[self.pk])
 
 
-class FacultyYear(Record):
+class FacultyYear(VerifiedRecord):
     """The denominators of every rate: full-time teachers and enrolled students in a year."""
 
     faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
@@ -143,6 +143,35 @@ class FacultyYear(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("faculties:facultyyear-detail", args=[self.pk])
+
+
+class SiteUpdate(VerifiedRecord):
+    """One dated update of a faculty's foreign-language website: the log the assessment's
+    ``foreign_site_updated`` reads (a year counts when the site was updated in it)."""
+
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
+                                related_name="site_updates")
+    updated_on = models.DateField(_("updated on"))
+    url = models.URLField(_("website address"))
+    note = models.CharField(_("what was updated"), max_length=300, blank=True)
+
+    objects = FacultyPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("website update")
+        verbose_name_plural = _("website updates")
+        ordering = ["-updated_on", "-pk"]
+        constraints = [
+            # The import key (faculties/dataexchange.py "site_updates").
+            models.UniqueConstraint(fields=["faculty", "updated_on"], name="site_update_key_unique"),
+        ]
+        indexes = [models.Index(fields=["faculty", "updated_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.faculty} {self.updated_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("faculties:siteupdate-detail", args=[self.pk])
 
 
 class LeadingGroupMember(Record):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -56,6 +57,40 @@ class Record(models.Model):
     def read_only(self) -> bool:
         """True when nobody may change the record any more (an approved plan)."""
         return False
+
+
+class Verification(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class VerifiedRecord(Record):
+    """A record kind whose values count in the assessment only once the office verified them.
+
+    The row's own fields always hold the last verified values once it has been verified
+    (``verified_at`` set): a coordinator's change to a verified record waits in ``staged``
+    (field name → value, as ``intlportal.verification`` serialises it) until the office verifies
+    it, and a rejection leaves the row as it was.  A record a coordinator created is pending
+    with ``verified_at`` empty and counts for nothing until verified.  What the office enters
+    is verified on entry (the field defaults, so that data loaded by the office's tools counts).
+    ``intlportal.verification`` is the one place that moves these fields.
+    """
+
+    verification = models.CharField(_("verification"), max_length=10, choices=Verification.choices,
+                                    default=Verification.VERIFIED, editable=False, db_index=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, default=timezone.now,
+                                       editable=False)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    staged = models.JSONField(_("change awaiting verification"), default=dict, blank=True, editable=False)
+    staged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("change entered by"), null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
+    staged_at = models.DateTimeField(_("change entered at"), null=True, blank=True, editable=False)
+    review_comment = models.TextField(_("office's comment"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class WorkflowTransition(models.Model):

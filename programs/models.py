@@ -3,6 +3,7 @@ training of their teachers."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exchanges.models import PartnerInstitution
 from faculties.models import YEAR_VALIDATORS, Faculty
-from intlportal.models import Record
+from intlportal.models import Record, VerifiedRecord
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -83,6 +84,7 @@ class CooperativeProgram(Record):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.PROPOSED, db_index=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    _history_m2m_fields = [partners]  # in the history with who and when
     expires_on = models.DateField(_("approval expires on"), null=True, blank=True)
     annual_quota = models.PositiveIntegerField(_("annual enrolment quota"), null=True, blank=True)
 
@@ -105,6 +107,30 @@ class CooperativeProgram(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("programs:program-detail", args=[self.pk])
+
+
+class ProgramStatusChange(models.Model):
+    """A dated step of a program's status history: from ``effective_on`` the program held
+    ``status``.  The assessment counts a program in the years it held an active status."""
+
+    program = models.ForeignKey(CooperativeProgram, verbose_name=_("program"), on_delete=models.CASCADE,
+                                related_name="status_changes")
+    status = models.CharField(_("status"), max_length=20, choices=CooperativeProgram.Status.choices)
+    effective_on = models.DateField(_("effective from"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    ACCESS_FACULTY = "program__faculty"
+
+    class Meta:
+        verbose_name = _("program status change")
+        verbose_name_plural = _("program status changes")
+        ordering = ["program", "effective_on", "pk"]
+        indexes = [models.Index(fields=["program", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.program_id} {self.effective_on:%Y-%m-%d} {self.status}"
 
 
 class ProgramEnrollment(Record):
@@ -163,7 +189,7 @@ class ProgramCourse(Record):
         return reverse("programs:course-detail", args=[self.pk])
 
 
-class ProgramTeacherTraining(Record):
+class ProgramTeacherTraining(VerifiedRecord):
     ACCESS_FACULTY = "program__faculty"
 
     program = models.ForeignKey(CooperativeProgram, verbose_name=_("program"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from faculties.models import YEAR_VALIDATORS, Faculty
-from intlportal.models import Record
+from intlportal.models import Record, VerifiedRecord
 
 # Agreements, contracts and work permits ending within this many days are flagged on lists,
 # counted for the office, listed in its work queue and picked up by the nightly reminders.
@@ -94,7 +94,7 @@ class StaffMemberQuerySet(models.QuerySet):
         return self.select_related("faculty").with_contract_expiring()
 
 
-class StaffMember(Record):
+class StaffMember(VerifiedRecord):
     class Category(models.TextChoices):
         DOMESTIC = "domestic", _("Domestic teacher")
         FOREIGN_TEACHER = "foreign_teacher", _("Foreign teacher")
@@ -143,6 +143,33 @@ class StaffMember(Record):
     @property
     def is_foreign(self) -> bool:
         return self.category in FOREIGN_CATEGORIES
+
+
+class StaffStanding(models.Model):
+    """What a staff member's category and overseas degree were from a date on.
+
+    The assessment takes both as of 31 December of the year it assesses (the latest standing
+    effective on or before that day), so a later change never moves an earlier year.  Written
+    whenever a verified change to either field reaches the staff member's row.
+    """
+
+    staff_member = models.ForeignKey(StaffMember, verbose_name=_("staff member"), on_delete=models.CASCADE,
+                                     related_name="standings")
+    effective_on = models.DateField(_("effective from"))
+    category = models.CharField(_("category"), max_length=20, choices=StaffMember.Category.choices)
+    has_overseas_degree = models.BooleanField(_("overseas degree"), default=False)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    ACCESS_FACULTY = "staff_member__faculty"
+
+    class Meta:
+        verbose_name = _("staff category record")
+        verbose_name_plural = _("staff category records")
+        ordering = ["staff_member", "effective_on", "pk"]
+        indexes = [models.Index(fields=["staff_member", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member_id} {self.effective_on:%Y-%m-%d} {self.category}"
 
 
 class ContractQuerySet(models.QuerySet):
@@ -246,7 +273,7 @@ class ForeignTeacherContract(Record):
         return 0 <= (self.work_permit_expires_on - timezone.localdate()).days <= days
 
 
-class TeachingAssignment(Record):
+class TeachingAssignment(VerifiedRecord):
     class Context(models.TextChoices):
         KEY_DISCIPLINE = "key_discipline", _("Key discipline")
         COOPERATIVE_PROGRAM = "cooperative_program", _("Cooperative program")
@@ -328,7 +355,7 @@ class TeachingEvaluation(Record):
         return semester_label(self.semester)
 
 
-class LanguageAssessment(Record):
+class LanguageAssessment(VerifiedRecord):
     class Result(models.TextChoices):
         PASS = "pass", _("Pass")
         FAIL = "fail", _("Fail")
@@ -363,7 +390,7 @@ class LanguageAssessment(Record):
         return reverse("staff:languageassessment-detail", args=[self.pk])
 
 
-class Publication(Record):
+class Publication(VerifiedRecord):
     ACCESS_FACULTY = "staff_member__faculty"
 
     staff_member = models.ForeignKey(StaffMember, verbose_name=_("first or corresponding author"),
