@@ -3,6 +3,11 @@
 A run is university-wide (``AssessmentRun.ACCESS_FACULTY`` is None): every portal role reads
 the ranking, and ``assessment.selectors.document_for`` removes the indicator details of the
 faculties a coordinator does not serve.  ``assessment`` knows nothing of the API.
+
+A year's document is its published run's by default (``assessment.selectors.shown_run``), with
+the publication that made it official; an unpublished year's latest run is served marked
+``provisional``.  Office and leaders may ask for a published year's latest calculation with
+``?run=latest``.
 """
 
 from __future__ import annotations
@@ -13,15 +18,16 @@ import django_filters
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import HasPortalRole
 from api.views import ApiViewMixin, RecordViewSet
-from assessment.models import AssessmentRun
-from assessment.selectors import document_for, latest_run
+from assessment.models import AssessmentRun, Publication
+from assessment.selectors import document_for, shown_run, wants_latest
 from intlportal.filters import YearFilter
 
 
@@ -82,25 +88,64 @@ FACULTY = inline_serializer("AssessmentFacultyResult", fields={
         child=INDICATOR, required=False,
         help_text=_("Left out for faculties a coordinator does not serve.")),
 })
+PUBLICATION = inline_serializer("AssessmentPublication", fields={
+    "version": serializers.IntegerField(),
+    "published_at": serializers.DateTimeField(),
+    "published_by": serializers.CharField(allow_null=True, help_text=_("Username of the office member.")),
+    "reason": serializers.CharField(help_text=_("Why the year was published again (empty for version 1).")),
+    "run": serializers.IntegerField(help_text=_("The published run.")),
+})
 DOCUMENT = inline_serializer("AssessmentDocument", fields={
     "year": serializers.IntegerField(),
     "faculties": serializers.ListField(child=FACULTY),
+    "status": serializers.ChoiceField(
+        choices=["published", "provisional"],
+        help_text=_("published: the year's official result; provisional: a calculation not (or not yet) "
+                    "published.")),
+    "run": serializers.IntegerField(help_text=_("The run served.")),
+    "computed_at": serializers.DateTimeField(),
+    "publication": serializers.DictField(
+        allow_null=True, child=serializers.JSONField(),
+        help_text=_("The year's current publication (version, published_at, published_by, reason, run), or "
+                    "null when the year has not been published.")),
 })
 
 
-@extend_schema(responses={200: DOCUMENT})
-class AssessmentDocumentView(ApiViewMixin, APIView):
-    """The year's assessment as ``run_assessment --json`` prints it.
+def publication_json(publication: Publication | None) -> dict[str, Any] | None:
+    if publication is None:
+        return None
+    return {
+        "version": publication.version,
+        "published_at": serializers.DateTimeField().to_representation(publication.published_at),
+        "published_by": publication.published_by.username if publication.published_by else None,
+        "reason": publication.reason,
+        "run": publication.run_id,
+    }
 
-    Office and leaders get the whole document; a coordinator gets the ranking of every
-    faculty and the indicator details of their own faculties only.  404 when the year has
-    not been assessed.
+
+@extend_schema(responses={200: DOCUMENT}, parameters=[OpenApiParameter(
+    "run", OpenApiTypes.STR, enum=["latest"],
+    description=_("latest: the year's latest calculation instead of its published result (office and "
+                  "leaders; ignored for others)."))])
+class AssessmentDocumentView(ApiViewMixin, APIView):
+    """The year's assessment as ``run_assessment --json`` prints it, and its standing.
+
+    The published run by default (``status`` published, with its ``publication``); a year
+    not published yet serves its latest run as ``provisional``.  Office and leaders get the
+    whole document; a coordinator gets the ranking of every faculty and the indicator details
+    of their own faculties only.  404 when the year has not been assessed.
     """
 
     permission_classes = [HasPortalRole]
 
     def get(self, request, year: int):
-        run = latest_run(year)
-        if run is None:
+        shown = shown_run(year, latest=wants_latest(request))
+        if shown is None:
             raise Http404(gettext("The year %(year)s has not been assessed yet.") % {"year": year})
-        return Response(document_for(request.user, run))
+        return Response({
+            **document_for(request.user, shown.run),
+            "status": "published" if shown.official else "provisional",
+            "run": shown.run.pk,
+            "computed_at": serializers.DateTimeField().to_representation(shown.run.created_at),
+            "publication": publication_json(shown.publication),
+        })

@@ -24,7 +24,14 @@ from exchanges import filters as exchange_filters
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution, StudentLanguageTest
 from faculties import filters as faculty_filters
 from faculties import plan_filters
-from faculties.models import Discipline, Faculty, FacultyYear, InternationalizationPlan, LeadingGroupMember
+from faculties.models import (
+    Discipline,
+    Faculty,
+    FacultyYear,
+    InternationalizationPlan,
+    LeadingGroupMember,
+    SiteUpdate,
+)
 from programs import filters as program_filters
 from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
 from staff import filters as staff_filters
@@ -91,6 +98,9 @@ ENDPOINTS = [
     Endpoint("faculty-years", "faculty-year", FacultyYear, faculty_filters.FacultyYearFilter,
              ordering=("faculty__code", "year", "teachers", "students"),
              doc=_("Full-time teachers and enrolled students per faculty and year: the denominators of rates.")),
+    Endpoint("site-updates", "site-update", SiteUpdate, faculty_filters.SiteUpdateFilter,
+             ordering=("faculty__code", "updated_on"),
+             doc=_("The dated log of updates of the faculties' foreign-language websites.")),
     Endpoint("disciplines", "discipline", Discipline, faculty_filters.DisciplineFilter,
              ordering=("name_zh", "name_en", "faculty__code", "is_key", "is_national_first_class"),
              doc=_("Disciplines of the faculties, with key-discipline and first-class-major flags.")),

@@ -1,4 +1,5 @@
-"""The ranking and the scorecards of a run as an Excel workbook.
+"""The ranking and the scorecards of a run as an Excel workbook, and whether it is the year's
+published result (which version, when, by whom) or a provisional calculation.
 
 Written through the data exchange's one neutralising writer (``dataexchange.files.SheetWriter``):
 a faculty or indicator named like a formula (``=HYPERLINK(...)``) arrives as text."""
@@ -7,17 +8,19 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from assessment.models import AssessmentRun, Indicator
+from assessment.models import AssessmentRun, Indicator, Publication
 from dataexchange.files import SheetWriter
 from faculties.models import Faculty
 
 
-def workbook(run: AssessmentRun, *, visible: set[str] | None) -> bytes:
+def workbook(run: AssessmentRun, *, visible: set[str] | None, publication: Publication | None = None) -> bytes:
     """Sheet 1: the ranking of every faculty.  Sheet 2: one row per faculty and indicator,
-    for the faculties in ``visible`` (``None``: all)."""
+    for the faculties in ``visible`` (``None``: all).  Sheet 3: the run's standing — the
+    ``publication`` that made it official, or provisional when there is none."""
     names = {f.code: str(f) for f in Faculty.objects.all()}
     indicators = {i.code: str(i) for i in Indicator.objects.all()}
     book = SheetWriter()
@@ -36,6 +39,17 @@ def workbook(run: AssessmentRun, *, visible: set[str] | None) -> bytes:
             cards.append([entry["code"], names.get(entry["code"], entry["code"]), indicators.get(code, code),
                           values["value"], values["target"], values["achievement"],
                           _("yes") if values["applicable"] else _("no")])
+    standing = book.sheet(pgettext("assessment", "Standing"), [
+        pgettext("assessment", "Standing"), _("Version"), _("Published at"), _("Published by"), _("Reason"),
+        _("Computed at"),
+    ], freeze_header=True)
+    computed = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+    if publication is None:
+        standing.append([_("Provisional, not yet published"), "", "", "", "", computed])
+    else:
+        published = timezone.localtime(publication.published_at).strftime("%Y-%m-%d %H:%M")
+        standing.append([_("Published"), publication.version, published, str(publication.published_by or ""),
+                         publication.reason, computed])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

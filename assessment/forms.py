@@ -53,3 +53,22 @@ class RunForm(forms.Form):
         if year > timezone.localdate().year:
             raise forms.ValidationError(_("A year that has not begun cannot be assessed."))
         return year
+
+
+class PublishForm(forms.Form):
+    """The office's confirmation: the run it reviewed, and why it publishes again."""
+
+    run = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for publishing again"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the new version and shown to everyone who reads the published results."),
+    )
+
+    def __init__(self, *args, republishing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.republishing = republishing
+        if republishing:
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]

@@ -5,6 +5,10 @@ The office edits ``Indicator`` (weights, growth rates, floors, the active set), 
 parameter it used into ``parameters`` and stores one ``IndicatorResult`` per (faculty,
 indicator) and one ``FacultyScore`` per faculty; dashboards and the API read runs and never
 recompute on a page view.
+
+The office publishes a year's run (``Publication``): from then on that run is the official
+result and is frozen — the run, its scores and its indicator results refuse every change and
+deletion (``PublishedRunChange``), and a publication keeps its run (``PROTECT``).
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from faculties.models import YEAR_VALIDATORS, Faculty
@@ -169,7 +173,32 @@ class IncentivePool(Record):
         return reverse("assessment:pool-edit", args=[self.pk])
 
 
+class PublishedRunChange(ProtectedError):
+    """An attempt to change or delete what a published run stored (ASSESSMENT.md: "A published
+    year is frozen").  A ``ProtectedError``, so the portal's delete pages answer it with their
+    message that other records refer to the record."""
+
+    def __init__(self, protected_objects=()):
+        super().__init__(
+            gettext("A published assessment run is the official result: it cannot be changed or deleted."),
+            list(protected_objects),
+        )
+
+
 class AssessmentRunQuerySet(models.QuerySet):
+    def published(self):
+        """Runs that are, or once were, the published result of their year."""
+        return self.filter(pk__in=Publication.objects.values("run_id"))
+
+    def unpublished(self):
+        """Runs no publication refers to: the only ones a clean-up may delete."""
+        return self.exclude(pk__in=Publication.objects.values("run_id"))
+
+    def update(self, **kwargs):
+        if self.published().exists():
+            raise PublishedRunChange(self.published())
+        return super().update(**kwargs)
+
     def latest_per_year(self):
         """The newest run of every year, newest year first."""
         newest = self.filter(year=models.OuterRef("year")).order_by("-created_at", "-pk").values("pk")[:1]
@@ -224,14 +253,70 @@ class AssessmentRun(models.Model):
     def __str__(self) -> str:
         return f"{self.year} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else str(self.year)
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Publication.objects.filter(run_id=self.pk).exists():
+            raise PublishedRunChange([self])
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("assessment:dashboard") + f"?year={self.year}"
 
 
-class FacultyScore(models.Model):
+class RunPartQuerySet(models.QuerySet):
+    """Scores and indicator results: those of a published run refuse updates and deletions."""
+
+    def of_published_runs(self):
+        return self.filter(run__in=Publication.objects.values("run_id"))
+
+    def _refuse_published(self) -> None:
+        frozen = self.of_published_runs()
+        if frozen.exists():
+            raise PublishedRunChange(frozen[:10])
+
+    def update(self, **kwargs):
+        self._refuse_published()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_published()
+        return super().delete()
+
+
+class RunPart(models.Model):
+    """A row a run stores: written once by the run (``services``), frozen once it is published."""
+
+    objects = RunPartQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_published(self) -> None:
+        if self.run_id is not None and Publication.objects.filter(run_id=self.run_id).exists():
+            raise PublishedRunChange([self])
+
+
+def cascade_unless_published(collector, field, sub_objs, using):
+    """``on_delete`` of a run's rows towards their faculty: deleting a faculty deletes its rows
+    of unpublished runs, and is refused (``ProtectedError``) when a published run holds it."""
+    frozen = sub_objs.filter(run__in=Publication.objects.values("run_id"))
+    if frozen.exists():
+        raise PublishedRunChange(frozen[:10])
+    models.CASCADE(collector, field, sub_objs, using)
+
+
+class FacultyScore(RunPart):
     run = models.ForeignKey(AssessmentRun, verbose_name=_("run"), on_delete=models.CASCADE,
                             related_name="scores")
-    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=cascade_unless_published,
                                 related_name="assessment_scores")
     faculty_code = models.CharField(_("faculty code"), max_length=20)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2)
@@ -254,7 +339,7 @@ class FacultyScore(models.Model):
         return f"{self.faculty_code} {self.score}"
 
 
-class IndicatorResult(models.Model):
+class IndicatorResult(RunPart):
     """One indicator of one faculty in a run.
 
     ``numerator`` and ``denominator`` are what was counted (the denominator is the headcount
@@ -271,7 +356,7 @@ class IndicatorResult(models.Model):
 
     run = models.ForeignKey(AssessmentRun, verbose_name=_("run"), on_delete=models.CASCADE,
                             related_name="results")
-    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=models.CASCADE,
+    faculty = models.ForeignKey(Faculty, verbose_name=_("faculty"), on_delete=cascade_unless_published,
                                 related_name="assessment_results")
     faculty_code = models.CharField(_("faculty code"), max_length=20)
     indicator = models.CharField(_("indicator"), max_length=40, choices=IndicatorCode.choices)
@@ -324,3 +409,69 @@ class PendingRecompute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year or 'all'} ({self.requested_at:%Y-%m-%d %H:%M:%S})"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def current_per_year(self):
+        """The latest publication of every published year, newest year first."""
+        newest = self.filter(year=models.OuterRef("year")).order_by("-version").values("pk")[:1]
+        return self.filter(pk=models.Subquery(newest)).order_by("-year")
+
+    def current_for(self, year: int):
+        return self.filter(year=year).order_by("-version").first()
+
+    def update(self, **kwargs):
+        raise PublishedRunChange(self)
+
+    def delete(self):
+        raise PublishedRunChange(self)
+
+
+class Publication(models.Model):
+    """The office made a run the official result of its year.
+
+    Versions are numbered per year from 1; the latest one is the year's official result and
+    the earlier ones stay, so that every result the university ever announced can be shown
+    and compared.  From version 2 on the office says why it publishes again (``reason``).
+    A publication is never changed or deleted, and its run cannot be deleted (``PROTECT``).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    run = models.ForeignKey(AssessmentRun, verbose_name=_("run"), on_delete=models.PROTECT,
+                            related_name="publications")
+    version = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"), blank=True,
+                              help_text=_("Why the year is published again (required from version 2 on)."))
+
+    # University-wide, as its run: every portal role reads publications; only the office makes them.
+    ACCESS_FACULTY = None
+    COORDINATOR_CREATES = False
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("assessment", "publication")
+        verbose_name_plural = pgettext_lazy("assessment", "publications")
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="publication_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="publication_version_positive"),
+            models.CheckConstraint(condition=Q(version=1) | ~Q(reason=""), name="publication_republish_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PublishedRunChange([self])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:publication-list", args=[self.year])
+
+    def delete(self, *args, **kwargs):
+        raise PublishedRunChange([self])

@@ -6,6 +6,20 @@ staff-linked records), the filter every counted record passes (``base``), the fi
 ties it to year Y (``in_year``), and what is counted (``distinct``: a partner, a staff member,
 a person id, a (staff member, semester) pair, or the record itself).
 
+Which records count (ASSESSMENT.md, "Which records count: verified, as they were in Y"):
+
+* only verified data: every rule over a kind the office verifies passes
+  ``intlportal.verification.counted()`` — for the record itself, for the records a subquery
+  reads (a teacher's long stay abroad, a passed language assessment) and for the staff member
+  a staff-linked record is attributed through.  A verified record with a change awaiting
+  verification still holds its last verified values in its own fields, so it counts with
+  those; a record never verified counts for nothing.
+* a year's value depends only on what was true in that year: an agreement is *in force*
+  in Y from its status and termination date, a cooperative program is *running* in Y from
+  its dated status history, a website is *updated* in Y from its dated update log, and a
+  staff member's category and overseas degree are those of their standing on 31 Dec Y.
+  Nothing a rule reads is "the state now", so a later change never moves an earlier year.
+
 The same rule serves two readers, so they cannot disagree:
 
 * the run (``load_counts``) counts all faculties of two years at once in one grouped
@@ -23,16 +37,30 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
-from django.db.models import CharField, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.lookups import Exact, In
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from exchanges.models import TEACHER_ABROAD_ACTIVITIES
 from intlportal.indicators import IndicatorCode as C
+from intlportal.verification import counted
 from programs.models import CooperativeProgram
-from staff.models import FOREIGN_CATEGORIES, active_in, semesters_of_year
+from staff.models import FOREIGN_CATEGORIES, StaffMember, active_in, semesters_of_year
 
 LONG_STAY_DAYS = 90
 
@@ -99,29 +127,97 @@ class CountRule:
         return record if self.group_path is None else getattr(record, self.group_path)
 
 
+# --- what was true in year Y ------------------------------------------------------------------
+
+
+def agreement_in_force(year: int, prefix: str = "") -> Q:
+    """An agreement *in force in Y*: active, or terminated on or after 1 Jan Y (a terminated
+    agreement without a termination date is in force in no year); drafts never are.
+    ``prefix`` reaches the agreement from another record (``"agreement__"``)."""
+    return Q(**{f"{prefix}status": "active"}) | Q(
+        **{f"{prefix}status": "terminated", f"{prefix}terminated_on__gte": year_start(year)})
+
+
+def agreement_overlaps(year: int, prefix: str = "") -> Q:
+    """An agreement whose [starts on, ends on] overlaps Y."""
+    return Q(**{f"{prefix}starts_on__lte": year_end(year)}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": year_start(year)}))
+
+
+def program_running(year: int) -> Q:
+    """A cooperative program *running in Y*: its dated status history shows an active status
+    (approved or enrolling) at some time in Y — an entry with an active status dated on or
+    before 31 Dec Y that no later entry replaced before 1 Jan Y.
+
+    A program without any history (entered before the history was kept, or loaded by a tool
+    that writes none) falls back to its current status: active, and approved by the end of Y
+    when its approval date is known.  For ``CooperativeProgram`` rows: one ``EXISTS`` per year,
+    never a loop over programs.
+    """
+    ProgramStatusChange = _model("programs.ProgramStatusChange")
+    replaced_before_year = ProgramStatusChange.objects.filter(
+        Q(effective_on__gt=OuterRef("effective_on"))
+        | Q(effective_on=OuterRef("effective_on"), pk__gt=OuterRef("pk")),
+        program=OuterRef("program"), effective_on__lt=year_start(year),
+    )
+    active_in_year = ProgramStatusChange.objects.filter(
+        program=OuterRef("pk"), status__in=CooperativeProgram.ACTIVE_STATUSES, effective_on__lte=year_end(year),
+    ).filter(~Exists(replaced_before_year))
+    has_history = Exists(ProgramStatusChange.objects.filter(program=OuterRef("pk")))
+    current_status = Q(status__in=CooperativeProgram.ACTIVE_STATUSES) & (
+        Q(approved_on__isnull=True) | Q(approved_on__lte=year_end(year)))
+    return Q(Exists(active_in_year)) | (~Q(has_history) & current_status)
+
+
+def _standing(year: int, field: str, prefix: str) -> Coalesce:
+    """A staff member's ``field`` (category, overseas degree) on 31 Dec Y: their latest
+    standing effective on or before that day, else the staff record's own value (a staff
+    member with no standing that early)."""
+    StaffStanding = _model("staff.StaffStanding")
+    latest = (StaffStanding.objects.filter(staff_member=OuterRef(f"{prefix}pk"), effective_on__lte=year_end(year))
+              .order_by("-effective_on", "-pk").values(field)[:1])
+    output = StaffMember._meta.get_field(field)
+    return Coalesce(Subquery(latest, output_field=output), F(f"{prefix}{field}"), output_field=output)
+
+
+def category_as_of(year: int, categories: tuple[str, ...], prefix: str = "") -> Q:
+    """The staff member's category on 31 Dec Y is one of ``categories``; ``prefix`` reaches
+    the staff member from another record (``"staff_member__"``)."""
+    return Q(In(_standing(year, "category", prefix), list(categories)))
+
+
+def overseas_degree_as_of(year: int, prefix: str = "") -> Q:
+    """The staff member held an overseas degree on 31 Dec Y."""
+    return Q(Exact(_standing(year, "has_overseas_degree", prefix), Value(True, output_field=BooleanField())))
+
+
 def _long_outbound_stay(year: int) -> Exists:
-    """A completed outbound mobility of the staff member lasting at least 90 days
+    """A counted, completed outbound mobility of the staff member lasting at least 90 days
     (end − start + 1) that ended on or before 31 Dec Y."""
     Mobility = _model("exchanges.Mobility")
     span = ExpressionWrapper(F("ends_on") - F("starts_on"), output_field=DurationField())
     return Exists(
         Mobility.objects.annotate(span=span).filter(
-            staff_member=OuterRef("pk"), direction="outbound", status="completed",
+            counted(), staff_member=OuterRef("pk"), direction="outbound", status="completed",
             ends_on__lte=year_end(year), span__gte=timedelta(days=LONG_STAY_DAYS - 1),
         )
     )
 
 
 def _passed_language_assessment(year: int) -> Exists:
+    """A counted, passed language assessment of the staff member dated on or before 31 Dec Y."""
     LanguageAssessment = _model("staff.LanguageAssessment")
     return Exists(
-        LanguageAssessment.objects.filter(staff_member=OuterRef("pk"), result="pass", date__lte=year_end(year))
+        LanguageAssessment.objects.filter(counted(), staff_member=OuterRef("pk"), result="pass",
+                                          date__lte=year_end(year))
     )
 
 
 def _staff_semester_pair():
     return Concat(Cast("staff_member_id", CharField()), Value("/"), "semester", output_field=CharField())
 
+
+DOMESTIC = (StaffMember.Category.DOMESTIC,)
 
 RULES: dict[str, CountRule] = {
     rule.code: rule
@@ -134,11 +230,12 @@ RULES: dict[str, CountRule] = {
         ),
         CountRule(
             # One row per (agreement, faculty) it lists: university-wide agreements list no
-            # faculty, so they count for none.
+            # faculty, so they count for none.  In force in Y, from the status and the
+            # termination date, not from the status alone: terminating an agreement leaves
+            # the years it was in force as they were.
             code=C.PARTNERS, model_label="exchanges.Agreement_faculties", faculty_path="faculty_id",
-            base=lambda: Q(agreement__status="active"),
-            in_year=lambda y: Q(agreement__starts_on__lte=year_end(y))
-            & (Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gte=year_start(y))),
+            base=lambda: Q(),
+            in_year=lambda y: agreement_in_force(y, "agreement__") & agreement_overlaps(y, "agreement__"),
             distinct="agreement__partner_id",
             select_related=("agreement__partner",),
             group_key=lambda row: row.agreement.partner_id,
@@ -148,81 +245,89 @@ RULES: dict[str, CountRule] = {
             # Teacher mobilities without a linked staff member cannot be counted: the rulebook
             # counts distinct staff members, and a free-text person id is not one.
             code=C.TEACHERS_ABROAD, model_label="exchanges.Mobility", faculty_path="faculty_id",
-            base=lambda: Q(direction="outbound", person_kind="teacher", status="completed",
-                           activity__in=TEACHER_ABROAD_ACTIVITIES, staff_member__isnull=False),
+            base=lambda: counted() & Q(direction="outbound", person_kind="teacher", status="completed",
+                                       activity__in=TEACHER_ABROAD_ACTIVITIES, staff_member__isnull=False),
             in_year=lambda y: dated_in("starts_on", y),
             distinct="staff_member_id", group_path="staff_member", select_related=("staff_member",),
             counted_label=pgettext_lazy("count", "staff members"),
         ),
         CountRule(
+            # Category and overseas degree as of 31 Dec Y; the long stay is a counted mobility.
             code=C.TEACHER_OVERSEAS_SHARE, model_label="staff.StaffMember", faculty_path="faculty_id",
-            base=lambda: Q(category="domestic"),
-            in_year=lambda y: active_in(y) & (Q(has_overseas_degree=True) | Q(_long_outbound_stay(y))),
+            base=counted,
+            in_year=lambda y: active_in(y) & category_as_of(y, DOMESTIC)
+            & (overseas_degree_as_of(y) | Q(_long_outbound_stay(y))),
             counted_label=_("domestic teachers with overseas experience"),
         ),
         CountRule(
             code=C.STUDENT_OVERSEAS_SHARE, model_label="exchanges.Mobility", faculty_path="faculty_id",
-            base=lambda: Q(direction="outbound", person_kind="student", status="completed"),
+            base=lambda: counted() & Q(direction="outbound", person_kind="student", status="completed"),
             in_year=lambda y: dated_in("starts_on", y),
             distinct="person_id", group_key=lambda m: m.person_id,
             counted_label=_("students (distinct person ids)"),
         ),
         CountRule(
+            # The staff member gives the faculty and the category (as of 31 Dec Y): a staff
+            # record never verified lends neither.
             code=C.FOREIGN_TEACHER_SEMESTERS, model_label="staff.TeachingAssignment",
             faculty_path="staff_member__faculty_id",
-            base=lambda: Q(staff_member__category__in=FOREIGN_CATEGORIES),
-            in_year=lambda y: Q(semester__in=semesters_of_year(y)),
+            base=lambda: counted() & counted("staff_member__"),
+            in_year=lambda y: Q(semester__in=semesters_of_year(y))
+            & category_as_of(y, FOREIGN_CATEGORIES, "staff_member__"),
             distinct=_staff_semester_pair, select_related=("staff_member",),
             group_key=lambda a: (a.staff_member_id, a.semester),
             counted_label=_("(foreign teacher, semester) pairs"),
         ),
         CountRule(
             code=C.OVERSEAS_SCHOLAR_LECTURES, model_label="exchanges.Event", faculty_path="faculty_id",
-            base=lambda: Q(kind="overseas_scholar_lecture"),
+            base=lambda: counted() & Q(kind="overseas_scholar_lecture"),
             in_year=lambda y: dated_in("date", y),
             counted_label=_("lectures"),
         ),
         CountRule(
             code=C.CONFERENCES_HOSTED, model_label="exchanges.Event", faculty_path="faculty_id",
-            base=lambda: Q(kind__in=("conference_hosted", "seminar_coorganized", "summer_school_hosted")),
+            base=lambda: counted() & Q(kind__in=("conference_hosted", "seminar_coorganized", "summer_school_hosted")),
             in_year=lambda y: dated_in("date", y),
             counted_label=pgettext_lazy("count", "events"),
         ),
         CountRule(
             code=C.INTL_PUBLICATIONS_PER_TEACHER, model_label="staff.Publication",
             faculty_path="staff_member__faculty_id",
-            base=lambda: Q(is_international=True),
+            base=lambda: counted() & counted("staff_member__") & Q(is_international=True),
             in_year=lambda y: Q(year=y),
             select_related=("staff_member",),
             counted_label=_("international publications"),
         ),
         CountRule(
-            # A program's status is what it is now: the count does not depend on the year.
+            # Running in Y, from the program's dated status history: approving, suspending
+            # or closing it later leaves the years before as they were.
             code=C.COOPERATIVE_PROGRAMS, model_label="programs.CooperativeProgram", faculty_path="faculty_id",
-            base=lambda: Q(status__in=CooperativeProgram.ACTIVE_STATUSES),
-            in_year=lambda y: Q(),
-            counted_label=_("approved or enrolling programs"),
+            base=lambda: Q(),
+            in_year=program_running,
+            counted_label=_("programs running in the year"),
         ),
         CountRule(
             code=C.PROGRAM_TEACHER_TRAINING, model_label="programs.ProgramTeacherTraining",
             faculty_path="program__faculty_id",
-            base=lambda: Q(),
+            base=counted,
             in_year=lambda y: Q(year=y),
             select_related=("program",),
             counted_label=_("trainings"),
         ),
         CountRule(
             code=C.TEACHER_LANGUAGE_PASS_SHARE, model_label="staff.StaffMember", faculty_path="faculty_id",
-            base=lambda: Q(category="domestic"),
-            in_year=lambda y: active_in(y) & Q(_passed_language_assessment(y)),
+            base=counted,
+            in_year=lambda y: active_in(y) & category_as_of(y, DOMESTIC) & Q(_passed_language_assessment(y)),
             counted_label=_("domestic teachers who passed"),
         ),
         CountRule(
-            # Computed from the faculty row itself; the rule serves the records page.
-            code=C.FOREIGN_SITE_UPDATED, model_label="faculties.Faculty", faculty_path="pk",
-            base=lambda: ~Q(foreign_site_url=""),
-            in_year=lambda y: dated_in("foreign_site_updated_on", y),
-            counted_label=_("faculty websites updated in the year"),
+            # The faculty's dated log of website updates: a year counts when the site was
+            # updated in it, whatever was recorded later.
+            code=C.FOREIGN_SITE_UPDATED, model_label="faculties.SiteUpdate", faculty_path="faculty_id",
+            base=counted,
+            in_year=lambda y: dated_in("updated_on", y),
+            select_related=("faculty",),
+            counted_label=_("website updates in the year"),
         ),
     ]
 }

@@ -4,18 +4,163 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from assessment import scoring
-from assessment.models import AssessmentRun, Indicator, IndicatorResult
+from assessment.models import AssessmentRun, Indicator, IndicatorResult, Publication
 from faculties.models import Faculty
 from intlportal import access
 
 
 def latest_run(year: int) -> AssessmentRun | None:
     return AssessmentRun.objects.latest_for(year)
+
+
+def published_years() -> set[int]:
+    """Years the office has published: their official result is frozen, so the automatic
+    recompute leaves them alone (the office's own "Recalculate" still stores a run)."""
+    return set(Publication.objects.values_list("year", flat=True).distinct())
+
+
+# --- which run a page shows: the published one, or the latest calculation ---------------------
+
+
+def may_see_latest(user) -> bool:
+    """Office and leaders may look at a published year's latest, unofficial calculation."""
+    return access.sees_everything(user)
+
+
+def wants_latest(request) -> bool:
+    """``?run=latest`` from a user who may see it; anybody else is shown the official result."""
+    return request.GET.get("run") == "latest" and may_see_latest(request.user)
+
+
+@dataclass
+class Shown:
+    """The run a page shows for a year, and its standing.
+
+    ``publication`` is the year's current (latest) publication, ``None`` when the year was never
+    published; ``latest_id`` is the newest stored run of the year.  The run shown is the
+    published one unless the year is unpublished or the latest calculation was asked for.
+    """
+
+    run: AssessmentRun
+    publication: Publication | None
+    latest_id: int
+
+    @property
+    def official(self) -> bool:
+        return self.publication is not None and self.publication.run_id == self.run.pk
+
+    @property
+    def recalculated(self) -> bool:
+        """A run newer than the published one is stored for the year."""
+        return self.publication is not None and self.publication.run_id != self.latest_id
+
+
+def shown_run(year: int, *, latest: bool = False) -> Shown | None:
+    """The run to show for ``year`` (two queries), ``None`` when the year has no run."""
+    newest = AssessmentRun.objects.latest_for(year)
+    if newest is None:
+        return None
+    publication = Publication.objects.select_related("run", "published_by").filter(year=year) \
+        .order_by("-version").first()
+    run = newest if latest or publication is None else publication.run
+    return Shown(run, publication, newest.pk)
+
+
+def shown_runs(*, latest: bool = False, fields: tuple[str, ...] = ()) -> dict[int, Shown]:
+    """``shown_run`` for every year with a run, in two queries; runs load only ``fields``."""
+    newest = {run.year: run for run in AssessmentRun.objects.latest_per_year().only("id", "year", *fields)}
+    publications = {
+        p.year: p for p in Publication.objects.current_per_year().select_related("run", "published_by")
+        .only("id", "year", "version", "published_at", "reason", "run_id", "published_by",
+              *(f"run__{name}" for name in ("id", "year", *fields)))
+    }
+    shown = {}
+    for year, run in newest.items():
+        publication = publications.get(year)
+        official = publication.run if publication is not None and not latest else run
+        shown[year] = Shown(official, publication, run.pk)
+    return shown
+
+
+# --- what changed between two stored runs ----------------------------------------------------
+
+
+@dataclass
+class FacultyChange:
+    """What differs for one faculty between two runs; ``(old, new)`` pairs, ``None`` when equal.
+
+    ``indicators`` lists ``(indicator code, what, old, new)`` with ``what`` "value" or
+    "target"; a faculty in one run only has ``None`` on the other side of score, rank and
+    incentive.
+    """
+
+    code: str
+    score: tuple | None = None
+    rank: tuple | None = None
+    incentive: tuple | None = None
+    indicators: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Differences:
+    """What differs between two stored runs of a year, as a user may see them."""
+
+    faculties: list[FacultyChange]
+    parameters: list[tuple[str, str | None, str | None]]  # (parameter key, old, new)
+
+    def __bool__(self) -> bool:
+        return bool(self.faculties or self.parameters)
+
+
+def _pair(old, new) -> tuple | None:
+    return None if old == new else (old, new)
+
+
+def _parameters(run: AssessmentRun) -> dict[str, str | None]:
+    pool = run.parameters.get("pool") or {}
+    flat = {"pool": pool.get("amount"), "threshold": pool.get("threshold")}
+    for spec in run.parameters.get("indicators", []):
+        flat[f"weight:{spec['code']}"] = spec["weight"]
+    return flat
+
+
+def differences(user, old: AssessmentRun, new: AssessmentRun) -> Differences:
+    """Every figure of ``new`` that differs from ``old``: per faculty the score, rank, incentive
+    and each indicator's value and target (as the stored documents show them, rounded as they
+    are published), and the parameters that changed (pool, threshold, weights).  Reads the two
+    runs only: nothing is computed.  A coordinator compares what ``document_for`` shows them."""
+    before = {entry["code"]: entry for entry in document_for(user, old).get("faculties", [])}
+    after = {entry["code"]: entry for entry in document_for(user, new).get("faculties", [])}
+    changes = []
+    for code in sorted(set(before) | set(after)):
+        a, b = before.get(code, {}), after.get(code, {})
+        change = FacultyChange(
+            code,
+            score=_pair(a.get("score"), b.get("score")),
+            rank=_pair(a.get("rank"), b.get("rank")),
+            incentive=_pair(a.get("incentive"), b.get("incentive")),
+        )
+        old_indicators, new_indicators = a.get("indicators", {}), b.get("indicators", {})
+        for indicator in [*old_indicators, *(c for c in new_indicators if c not in old_indicators)]:
+            for what in ("value", "target"):
+                was = old_indicators.get(indicator, {}).get(what)
+                now = new_indicators.get(indicator, {}).get(what)
+                if was != now:
+                    change.indicators.append((indicator, what, was, now))
+        if change.score or change.rank or change.incentive or change.indicators:
+            changes.append(change)
+    old_parameters, new_parameters = _parameters(old), _parameters(new)
+    parameters = [
+        (key, old_parameters.get(key), new_parameters.get(key))
+        for key in [*old_parameters, *(k for k in new_parameters if k not in old_parameters)]
+        if old_parameters.get(key) != new_parameters.get(key)
+    ]
+    return Differences(changes, parameters)
 
 
 def run_years() -> list[int]:

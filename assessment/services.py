@@ -15,14 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from assessment import scoring
 from assessment.models import AssessmentRun, FacultyScore, IncentivePool, Indicator, IndicatorResult, Target
-from assessment.rules import DENOMINATORS, RULES, dated_in, load_counts, year_end, year_start
+from assessment.rules import DENOMINATORS, RULES, agreement_in_force, agreement_overlaps, dated_in, load_counts
 from exchanges.models import TEACHER_ABROAD_ACTIVITIES, Agreement, Mobility
 from faculties.models import Faculty, FacultyYear
 from intlportal.indicators import IndicatorCode as C
+from intlportal.verification import counted
 
 RATE = Indicator.Kind.RATE
 RATIO = Indicator.Kind.RATIO
@@ -89,7 +90,7 @@ class Computation:
 
 def _value(kind: str, code: str, numerator: int, headcount: int | None, running_programs: int | None):
     if code == C.PROGRAM_TEACHER_TRAINING and not running_programs:
-        # Applicable only to a faculty running an approved or enrolling program.
+        # Applicable only to a faculty with a program running in the year (``rules.program_running``).
         return None
     if kind == YES_NO:
         return Decimal(1 if numerator else 0)
@@ -115,8 +116,12 @@ def compute(*, year: int, parameters: dict[str, Any]) -> Computation:
     for code in sorted(needed):
         counts[code] = load_counts(RULES[code], faculty_ids=ids, years=years)
 
+    # Only verified headcounts: a FacultyYear never verified is a missing headcount (the rate
+    # does not apply), and one with a change awaiting verification still holds its verified
+    # values in its own fields.
     headcounts: dict[tuple[int, int], FacultyYear] = {
-        (fy.year, fy.faculty_id): fy for fy in FacultyYear.objects.filter(faculty_id__in=ids, year__in=years)
+        (fy.year, fy.faculty_id): fy
+        for fy in FacultyYear.objects.filter(counted(), faculty_id__in=ids, year__in=years)
     }
 
     def headcount(code: str, y: int, fid: int) -> int | None:
@@ -179,9 +184,10 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
     """University-wide figures of year Y: totals, the average score, and counts by country.
 
     Four queries whatever the data size: partners and their countries (an agreement of any
-    faculty or university-wide, active and overlapping Y), mobilities of Y by country and
-    direction, the distinct outbound students of Y, and the teacher mobilities that name no
-    staff member.
+    faculty or university-wide, in force in Y and overlapping it), mobilities of Y by country
+    and direction, the distinct outbound students of Y, and the teacher mobilities that name no
+    staff member.  Like the indicators, they count verified mobilities only, and the
+    headcounts are the verified ones ``compute`` loaded.
     """
     year = computation.year
     totals: dict[str, Any] = {}
@@ -191,9 +197,7 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
     totals["teachers"] = sum(fy.teachers for (y, _fid), fy in headcounts.items() if y == year)
     totals["students"] = sum(fy.students for (y, _fid), fy in headcounts.items() if y == year)
 
-    agreements = Agreement.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=year_start(year)), status="active", starts_on__lte=year_end(year),
-    )
+    agreements = Agreement.objects.filter(agreement_in_force(year), agreement_overlaps(year))
     partners_by_country = {
         str(row["partner__country"]): row["n"]
         for row in agreements.order_by().values("partner__country").annotate(n=Count("partner", distinct=True))
@@ -202,14 +206,14 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
 
     mobilities: dict[str, dict[str, int]] = defaultdict(lambda: {"outbound": 0, "inbound": 0})
     for row in (
-        Mobility.objects.filter(dated_in("starts_on", year)).exclude(status="cancelled")
+        Mobility.objects.filter(counted(), dated_in("starts_on", year)).exclude(status="cancelled")
         .order_by().values("country", "direction").annotate(n=Count("pk"))
     ):
         mobilities[str(row["country"])][row["direction"]] = row["n"]
     totals["mobilities_outbound"] = sum(m["outbound"] for m in mobilities.values())
     totals["mobilities_inbound"] = sum(m["inbound"] for m in mobilities.values())
     totals["students_abroad"] = (
-        Mobility.objects.filter(dated_in("starts_on", year), direction="outbound", person_kind="student",
+        Mobility.objects.filter(counted(), dated_in("starts_on", year), direction="outbound", person_kind="student",
                                 status="completed").values("person_id").distinct().count()
     )
 
@@ -218,7 +222,7 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
     unlinked = {
         row["faculty__code"]: row["n"]
         for row in Mobility.objects.filter(
-            dated_in("starts_on", year), faculty_id__in=ids, direction="outbound", person_kind="teacher",
+            counted(), dated_in("starts_on", year), faculty_id__in=ids, direction="outbound", person_kind="teacher",
             status="completed", activity__in=TEACHER_ABROAD_ACTIVITIES, staff_member__isnull=True,
         ).order_by().values("faculty__code").annotate(n=Count("pk"))
     }

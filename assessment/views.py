@@ -1,6 +1,11 @@
 """The assessment's pages: the leaders' dashboard, faculty scorecards and the records behind
 each value, the what-if endpoint, exports, and the office's indicators, targets, pools and
-runs.  Every page reads stored runs; only the office's button computes one."""
+runs.  Every page reads stored runs; only the office's button computes one.
+
+A published year shows its published run (``selectors.shown_run``), with who published it and
+when; an unpublished year shows its latest run marked provisional.  Office and leaders may ask
+for a published year's latest calculation (``?run=latest``), and are told when it differs
+from the published figures, and how (``selectors.differences``)."""
 
 from __future__ import annotations
 
@@ -13,14 +18,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment import exports, filters, forms, selectors
-from assessment.models import AssessmentRun, IncentivePool, Indicator, IndicatorResult, Target
+from assessment.models import AssessmentRun, IncentivePool, Indicator, IndicatorResult, Publication, Target
+from assessment.publishing import PublishError, publish
 from assessment.rules import RULES, counted_groups
 from assessment.scoring import round2
-from assessment.tasks import run_assessment_task
+from assessment.tasks import recompute_before_showing, run_assessment_task
 from assessment.worldmap import country_paths, shade
 from faculties.models import Faculty
 from intlportal import access
@@ -52,6 +58,66 @@ def _indicators() -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.all()}
 
 
+def _shown(request, year: int) -> selectors.Shown:
+    shown = selectors.shown_run(year, latest=selectors.wants_latest(request))
+    if shown is None:
+        raise Http404
+    return shown
+
+
+def _standing(request, shown: selectors.Shown, year: int) -> dict:
+    """What every page of a year says about the run it shows: published (by whom, when,
+    which version) or provisional, and the links between the published and latest runs."""
+    latest = selectors.wants_latest(request)
+    return {
+        "shown": shown,
+        "publication": shown.publication,
+        "official": shown.official,
+        "run_query": "&run=latest" if latest else "",
+        "may_see_latest": selectors.may_see_latest(request.user),
+        "may_publish": access.is_office(request.user),
+        "publish_url": reverse("assessment:publish", args=[year]),
+        "publications_url": reverse("assessment:publication-list", args=[year]),
+    }
+
+
+def _differences(user, shown: selectors.Shown, faculties, indicators) -> dict | None:
+    """The notice that a newer calculation differs from the published figures (two stored
+    documents compared, nothing computed); ``None`` when there is none or nothing differs."""
+    if not shown.recalculated or not selectors.may_see_latest(user):
+        return None
+    published = shown.run if shown.official else AssessmentRun.objects.get(pk=shown.publication.run_id)
+    latest = shown.run if not shown.official else AssessmentRun.objects.get(pk=shown.latest_id)
+    found = selectors.differences(user, published, latest)
+    if not found:
+        return None
+    return {"latest": latest, "changes": _described(found, faculties, indicators)}
+
+
+def _described(found: selectors.Differences, faculties, indicators) -> dict:
+    """Differences with names for the templates."""
+    what = {"value": pgettext("indicator", "value"), "target": _("target")}
+    parameters = []
+    for key, old, new in found.parameters:
+        if key == "pool":
+            label = _("Incentive pool (yuan)")
+        elif key == "threshold":
+            label = _("Eligibility threshold")
+        else:
+            code = key.split(":", 1)[1]
+            label = _("Weight of %(indicator)s") % {"indicator": indicators.get(code, code)}
+        parameters.append((label, old, new))
+    return {
+        "parameters": parameters,
+        "faculties": [
+            {"change": change, "faculty": faculties.get(change.code, change.code),
+             "indicators": [(indicators.get(code, code), what[kind], old, new)
+                            for code, kind, old, new in change.indicators]}
+            for change in found.faculties
+        ],
+    }
+
+
 # --- dashboard -------------------------------------------------------------------------------
 
 
@@ -60,7 +126,10 @@ def dashboard(request):
     panel and the sensitivity of the ranking to each weight."""
     user = request.user
     _require_role(user)
-    runs = list(AssessmentRun.objects.latest_per_year().only("id", "year", "created_at", "summary", "parameters"))
+    recompute_before_showing()  # without a broker: what a save left pending (assessment.tasks)
+    shown = selectors.shown_runs(latest=selectors.wants_latest(request),
+                                 fields=("created_at", "summary", "parameters"))
+    runs = [shown[y].run for y in sorted(shown, reverse=True)]
     years = [r.year for r in runs]
     year = _year_from(request, years)
     context = {"years": years, "year": year, "run": None}
@@ -68,9 +137,12 @@ def dashboard(request):
         return render(request, "assessment/dashboard.html", context)
     by_year = {r.year: r for r in runs}
     run = AssessmentRun.objects.get(pk=by_year[year].pk)
+    shown[year].run = run
     previous = by_year.get(year - 1)
     faculties = _names()
     indicators = _indicators()
+    context.update(_standing(request, shown[year], year))
+    context["differences"] = _differences(user, shown[year], faculties, indicators)
     measurements = selectors.measurements_of(run)
     scores = list(run.scores.order_by("rank", "faculty_code"))
     visible = selectors.visible_faculty_codes(user)
@@ -103,7 +175,8 @@ def dashboard(request):
         ],
         pool=run.parameters.get("pool"),
         weights=weights,
-        what_if_url=reverse("assessment:what-if", args=[year]),
+        what_if_url=reverse("assessment:what-if", args=[year])
+        + ("?run=latest" if selectors.wants_latest(request) else ""),
         sensitivity=[
             {"indicator": indicators.get(item.indicator), "direction": item.direction,
              "changes": [(faculties.get(code), code, a, b) for code, a, b in item.changes]}
@@ -181,9 +254,7 @@ def what_if(request, year: int):
     without saving: the ranking, scores and incentives as they would be."""
     user = request.user
     _require_role(user)
-    run = selectors.latest_run(year)
-    if run is None:
-        raise Http404
+    run = _shown(request, year).run
     weights = selectors.run_weights(run)
     errors = {}
     for code in weights:
@@ -223,8 +294,10 @@ def scorecards(request):
     _require_role(user)
     years = selectors.run_years()
     year = _year_from(request, years)
-    run = selectors.latest_run(year) if year else None
+    shown = _shown(request, year) if year else None
+    run = shown.run if shown else None
     rows = []
+    context = _standing(request, shown, year) if shown else {}
     if run is not None:
         faculties = _names()
         visible = selectors.visible_faculty_codes(user)
@@ -233,7 +306,8 @@ def scorecards(request):
             for s in run.scores.order_by("rank", "faculty_code")
             if visible is None or s.faculty_code in visible
         ]
-    return render(request, "assessment/scorecards.html", {"years": years, "year": year, "run": run, "rows": rows})
+    context.update(years=years, year=year, run=run, rows=rows)
+    return render(request, "assessment/scorecards.html", context)
 
 
 def _visible_faculty(user, code: str) -> Faculty:
@@ -246,9 +320,8 @@ def scorecard(request, year: int, code: str):
     user = request.user
     _require_role(user)
     faculty = _visible_faculty(user, code)
-    run = selectors.latest_run(year)
-    if run is None:
-        raise Http404
+    shown = _shown(request, year)
+    run = shown.run
     score = run.scores.filter(faculty=faculty).first()
     if score is None:
         raise Http404
@@ -271,7 +344,7 @@ def scorecard(request, year: int, code: str):
     unlinked = run.summary.get("unlinked_teacher_mobilities", {}).get(faculty.code, 0)
     return render(request, "assessment/scorecard.html", {
         "faculty": faculty, "run": run, "year": year, "score": score, "rows": rows, "unlinked": unlinked,
-        "pool": run.parameters.get("pool"),
+        "pool": run.parameters.get("pool"), **_standing(request, shown, year),
     })
 
 
@@ -285,15 +358,17 @@ def records(request, year: int, code: str, indicator: str):
     if rule is None:
         raise Http404
     groups = counted_groups(rule, faculty_id=faculty.pk, year=year)
-    run = selectors.latest_run(year)
+    shown = selectors.shown_run(year, latest=selectors.wants_latest(request))
     result = None
-    if run is not None:
-        result = IndicatorResult.objects.filter(run=run, faculty=faculty, indicator=indicator).first()
+    if shown is not None:
+        result = IndicatorResult.objects.filter(run=shown.run, faculty=faculty, indicator=indicator).first()
     return render(request, "assessment/records.html", {
+        "official": shown is not None and shown.official,
         "faculty": faculty, "year": year, "rule": rule, "groups": groups, "result": result,
         "indicator": Indicator.objects.filter(code=indicator).first(),
         "stale": result is not None and result.numerator is not None and int(result.numerator) != len(groups),
-        "scorecard_url": reverse("assessment:scorecard", args=[year, faculty.code]),
+        "scorecard_url": reverse("assessment:scorecard", args=[year, faculty.code])
+        + ("?run=latest" if selectors.wants_latest(request) else ""),
     })
 
 
@@ -304,14 +379,14 @@ def export_xlsx(request, year: int):
     """The ranking and the scorecards the user may see, as an Excel workbook."""
     user = request.user
     _require_role(user)
-    run = selectors.latest_run(year)
-    if run is None:
-        raise Http404
-    content = exports.workbook(run, visible=selectors.visible_faculty_codes(user))
+    shown = _shown(request, year)
+    content = exports.workbook(shown.run, visible=selectors.visible_faculty_codes(user),
+                               publication=shown.publication if shown.official else None)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="assessment-{year}.xlsx"'
+    standing = f"v{shown.publication.version}" if shown.official else "provisional"
+    response["Content-Disposition"] = f'attachment; filename="assessment-{year}-{standing}.xlsx"'
     return response
 
 
@@ -319,12 +394,12 @@ def print_view(request, year: int):
     """A print-friendly page of the year's ranking for the leaders' meeting."""
     user = request.user
     _require_role(user)
-    run = selectors.latest_run(year)
-    if run is None:
-        raise Http404
+    shown = _shown(request, year)
+    run = shown.run
     faculties = _names()
     indicators = _indicators()
     return render(request, "assessment/print.html", {
+        **_standing(request, shown, year),
         "run": run, "year": year, "pool": run.parameters.get("pool"),
         "ranking": [{"score": s, "faculty": faculties.get(s.faculty_code)}
                     for s in run.scores.order_by("rank", "faculty_code")],
@@ -332,6 +407,80 @@ def print_view(request, year: int):
         "totals": run.summary.get("totals", {}),
         "figures": [(label, run.summary.get("totals", {}).get(key)) for key, label in FIGURES],
         "printed_at": timezone.now(),
+    })
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def _split(run: AssessmentRun, faculties) -> dict:
+    """The ranking and the incentive split a run stored, and their total (the pool, when one
+    was set and somebody reached the threshold)."""
+    scores = sorted(run.scores.all(), key=lambda s: (s.rank, s.faculty_code))
+    return {
+        "ranking": [{"score": s, "faculty": faculties.get(s.faculty_code)} for s in scores],
+        "paid": sum((s.incentive for s in scores), Decimal("0.00")),
+        "pool": run.parameters.get("pool"),
+    }
+
+
+def publish_year(request, year: int):
+    """The office's confirmation page for publishing the year's latest run (GET), and the
+    publication itself (POST): the ranking and the incentive split it makes official, and
+    what changes against the version published before."""
+    user = request.user
+    _require_office(user)
+    run = selectors.latest_run(year)
+    if run is None:
+        raise Http404
+    current = Publication.objects.select_related("run", "published_by").filter(year=year).order_by("-version").first()
+    form = forms.PublishForm(request.POST or None, initial={"run": run.pk}, republishing=current is not None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["run"] != run.pk:
+            form.add_error(None, _("A newer calculation of %(year)s has been stored since: review it before "
+                                   "publishing.") % {"year": year})
+        else:
+            try:
+                publication = publish(run, by=user, reason=form.cleaned_data.get("reason", ""))
+            except PublishError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The results of %(year)s are published (version %(version)s).") % {
+                    "year": year, "version": publication.version})
+                return redirect(reverse("assessment:dashboard") + f"?year={year}")
+    faculties = _names()
+    indicators = _indicators()
+    already = current is not None and current.run_id == run.pk
+    changes = None
+    if current is not None and not already:
+        changes = _described(selectors.differences(user, current.run, run), faculties, indicators)
+    return render(request, "assessment/publish.html", {
+        "year": year, "run": run, "form": form, "current": current, "already": already, "changes": changes,
+        **_split(run, faculties),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def publication_list(request, year: int):
+    """Every published version of a year, newest first, each with what changed against the
+    version before it (score, rank, incentive and indicators, from the stored runs)."""
+    user = request.user
+    _require_role(user)
+    publications = list(Publication.objects.filter(year=year).select_related("run", "published_by")
+                        .prefetch_related("run__scores").order_by("-version"))
+    if not publications:
+        raise Http404
+    faculties = _names()
+    indicators = _indicators()
+    versions = []
+    for publication, before in zip(publications, [*publications[1:], None], strict=True):
+        changes = None
+        if before is not None:
+            changes = _described(selectors.differences(user, before.run, publication.run), faculties, indicators)
+        versions.append({"publication": publication, "previous": before, "changes": changes,
+                         **_split(publication.run, faculties)})
+    return render(request, "assessment/publication_list.html", {
+        "year": year, "versions": versions, "may_publish": access.is_office(user),
+        "recalculated": AssessmentRun.objects.latest_for(year).pk != publications[0].run_id,
     })
 
 
@@ -428,12 +577,18 @@ class PoolDelete(RecordDeleteView):
     success_url_name = "assessment:pool-list"
 
 
-def run_list(request):
-    """Every stored run, and the office's button to compute a year now."""
-    _require_office(request.user)
+def _runs_context(form) -> dict:
     runs = AssessmentRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:100]
-    form = forms.RunForm(initial={"year": timezone.localdate().year})
-    return render(request, "assessment/run_list.html", {"runs": runs, "form": form})
+    published = dict(Publication.objects.values_list("run_id", "version"))
+    return {"runs": [(run, published.get(run.pk)) for run in runs], "form": form}
+
+
+def run_list(request):
+    """Every stored run, which of them were published, and the office's button to compute a
+    year now."""
+    _require_office(request.user)
+    return render(request, "assessment/run_list.html",
+                  _runs_context(forms.RunForm(initial={"year": timezone.localdate().year})))
 
 
 @require_POST
@@ -442,12 +597,17 @@ def run_start(request):
     _require_office(request.user)
     form = forms.RunForm(request.POST)
     if not form.is_valid():
-        runs = AssessmentRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:100]
-        return render(request, "assessment/run_list.html", {"runs": runs, "form": form}, status=400)
+        return render(request, "assessment/run_list.html", _runs_context(form), status=400)
     year = form.cleaned_data["year"]
     run_assessment_task.apply_async(args=[year, request.user.pk])
-    messages.success(request, _("The assessment of %(year)s is being computed; the dashboard shows it as soon as "
-                                "it is stored.") % {"year": year})
+    if year in selectors.published_years():
+        messages.success(request, _(
+            "The assessment of %(year)s is being computed again. Its published results stay official: the "
+            "dashboard tells you what the new calculation would change, and you may publish it again.")
+            % {"year": year})
+    else:
+        messages.success(request, _("The assessment of %(year)s is being computed; the dashboard shows it as soon "
+                                    "as it is stored.") % {"year": year})
     return redirect(reverse("assessment:dashboard") + f"?year={year}")
 
 
@@ -457,6 +617,8 @@ def run_detail(request, pk: int):
     indicators = _indicators()
     return render(request, "assessment/run_detail.html", {
         "run": run,
+        "publications": run.publications.order_by("version"),
+        "latest": selectors.latest_run(run.year).pk == run.pk,
         "indicators": [(indicators.get(spec["code"]), spec) for spec in run.parameters.get("indicators", [])],
         "targets": [
             (faculty, indicators.get(code), value)

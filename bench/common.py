@@ -21,6 +21,7 @@ GOALS = {
     "page_median_ms": 200,
     "load_p95_ms": 500,
     "export_growth_mb": 20,
+    "save_median_ms": 100,  # a save on the demo data without a broker (bench/saves.py)
 }
 
 

@@ -65,6 +65,7 @@ def render(results: dict[int, dict]) -> str:
             + " | ".join(str(p["queries"]) for p in same) + " | "
             + verdict(page["median_ms"] <= GOALS["page_median_ms"]) + " | "
             + (verdict(constant) if len(runs) > 1 else "(one run)") + " |")
+    out += _saves()
     ex = full["exchange"]
     out += ["", "## Export and import", "",
             "Each in a child process; peak memory is the child's `ru_maxrss`, growth is the peak minus what "
@@ -115,6 +116,30 @@ def render(results: dict[int, dict]) -> str:
         out += [analysis.read_text(encoding="utf-8")]
     return "\n".join(out)
 
+
+
+def _saves() -> list[str]:
+    """The saves section, from ``bench/saves.py``'s ``results/saves.json`` (if it was run)."""
+    path = RESULTS_DIR / "saves.json"
+    if not path.exists():
+        return []
+    every = json.loads(path.read_text())
+    out = ["", "## Saves", "",
+           "`bench/saves.py`: edits through the portal's forms (an event's date, a faculty's headcount), signed in "
+           "as the office; the time until the portal hands the response to the server, and the assessment work "
+           "done in the request (the recompute of the touched years runs after the response without a broker, in "
+           "a worker with one).", "",
+           "| data | broker | saves | median / p95 until answered | assessment in the request | "
+           "after the response (median) | goal |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    for name, r in every.items():
+        none_in_request = r["assessment_runs_in_request"] == 0 and r["assessment_ms_in_request"] == 0
+        goal = (f"median ≤ {GOALS['save_median_ms']} ms: {verdict(r['median_ms'] <= GOALS['save_median_ms'])}"
+                if name == "demo"
+                else f"no assessment work in the request: {verdict(none_in_request)}")
+        out.append(f"| {name} ({r['database']}) | {r['broker'] or 'none (in-process)'} | {r['saves']} | "
+                   f"{r['median_ms']:.0f} / {r['p95_ms']:.0f} ms | {r['assessment_runs_in_request']} runs, "
+                   f"{r['assessment_ms_in_request']:.0f} ms | {r['after_response_median_ms']:.0f} ms | {goal} |")
+    return out
 
 
 def write_report() -> None:

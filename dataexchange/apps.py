@@ -14,8 +14,9 @@ class DataexchangeConfig(AppConfig):
         from intlportal import access, exporting
         from intlportal.navigation import register
 
-        # The list pages' ?export=csv|xlsx writes through the registry.
-        exporting.provide(registry.export_response)
+        # The list pages' ?export=csv|xlsx writes through the registry, which also says whom
+        # their Import button is for.
+        exporting.provide(registry.export_response, importable=registry.may_import)
 
         register(_("Data"), _("Import and export"), "dataexchange:index", order=900,
                  visible=lambda user: bool(access.roles(user)))

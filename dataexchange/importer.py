@@ -57,8 +57,9 @@ from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
 from dataexchange.files import FileRejected, Table, is_required, parse_file, shorten_echo
 from dataexchange.kinds import Kind, PlannedRow, can_import
 from dataexchange.signals import records_imported
-from intlportal import access
-from intlportal.models import WorkflowTransition
+from intlportal import access, verification
+from intlportal.history import record_m2m_history
+from intlportal.models import Verification, WorkflowTransition
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    awaiting: int = 0  # rows added or changed that count only once the office verifies them
     written: bool = False
     columns: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
@@ -129,6 +131,7 @@ class _Row:
     errors: list[RowError]
     key: tuple = ()
     action: str = "error"
+    awaits: bool = False  # written, it awaits the office's verification
 
 
 def _key_value(value: Any) -> Any:
@@ -263,11 +266,13 @@ def import_rows(kind: Kind, file, *, user, dry_run: bool, name: str | None = Non
 def _summarise(result: ImportResult, rows: list[_Row]) -> None:
     """The result's errors, preview and counts from the rows as they now stand."""
     result.errors = [error for row in rows for error in row.errors]
-    result.preview = [{"row": row.number, "action": row.action, "cells": [row.cells[name] for name in result.columns]}
+    result.preview = [{"row": row.number, "action": row.action, "awaits": row.awaits and row.action != "error",
+                       "cells": [row.cells[name] for name in result.columns]}
                       for row in rows[:PREVIEW_ROWS]]
     result.created = sum(1 for row in rows if row.action == "create")
     result.updated = sum(1 for row in rows if row.action == "update")
     result.unchanged = sum(1 for row in rows if row.action == "unchanged")
+    result.awaiting = sum(1 for row in rows if row.awaits and row.action in ("create", "update"))
 
 
 def _conflict(row: _Row, message: str) -> None:
@@ -444,7 +449,17 @@ def _check_workflow(kind: Kind, row: _Row, obj: Model, diff: dict[str, Any], pla
 
 
 def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, report: Progress) -> _Plan:
+    """What each row does, checked; nothing is written.
+
+    A kind the office verifies (``intlportal.verification``) follows the forms' rules: the
+    office's rows are verified as written; a coordinator's new rows are pending, and their
+    changes to a verified record are staged — merged into the proposal already waiting, the
+    record's own columns untouched — so that only the verification columns are written for
+    them.  A row that proposes nothing beyond what already waits is unchanged.
+    """
     plan = _Plan()
+    verified_kind = verification.verifiable(kind.model)
+    office = verification.enters_verified(user)
     existing, hidden = _existing(kind, rows, columns, user)
     single = [column for column in columns if not column.is_many]
     many = [column for column in columns if column.is_many]
@@ -461,6 +476,7 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
         if row.errors:
             continue
         obj = existing.get(row.key)
+        staging = False
         if obj is not None and obj.pk in hidden:
             # Another faculty's record: refuse without naming it or saying how it differs.
             row.errors.append(RowError(row.number, None, _(
@@ -482,6 +498,11 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
             if not diff and not many_diff:
                 row.action = "unchanged"
                 continue
+            staging = verified_kind and not office and obj.verified_at is not None
+            if staging and (verification.proposal(obj, diff, many_diff) == obj.staged
+                            and obj.verification == Verification.PENDING):
+                row.action = "unchanged"
+                continue
             if not access.can_edit(user, obj):
                 row.errors.append(RowError(row.number, None, _(
                     "“%(record)s” can no longer be changed by you (it may be approved or belong to "
@@ -490,25 +511,47 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
                 continue
         if not _check_workflow(kind, row, obj, diff, plan, user):
             continue
-        if obj.pk is not None:
-            plan.years.add(kind.year_of(obj))
+        if staging:
+            # The proposal is checked (and batch-checked) as the record it would make; the
+            # record itself keeps its verified values.
+            target = verification.proposed(obj)
+        else:
+            target = obj
+            if obj.pk is not None:
+                plan.years.add(kind.year_of(obj))
+            live = copy.copy(obj) if verified_kind and obj.pk is not None and office else None
         for name, value in diff.items():
-            setattr(obj, name, value)
+            setattr(target, name, value)
         try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            target.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as invalid:
             for name, messages in invalid.message_dict.items():
                 column = None if name == NON_FIELD_ERRORS else field_to_column.get(name, name)
                 for message in messages:
                     row.errors.append(RowError(row.number, column, message, row.cells.get(column or "", "")))
             continue
+        plan.rows.append((row, target))
+        row.action = "create" if obj.pk is None else "update"
+        if staging:
+            verification.stage(obj, verification.proposal(obj, diff, many_diff), by=user)
+            row.awaits = True
+            plan.changed.append(obj)
+            plan.changed_fields.update(verification.STATE_FIELDS)
+            continue
         plan.years.add(kind.year_of(obj))
-        plan.rows.append((row, obj))
+        if verified_kind:
+            if obj.pk is None:
+                verification.mark_entry(obj, by=user)
+            else:
+                if office:
+                    verification.office_wrote(obj, live, by=user, many=many_diff)
+                else:  # a coordinator's change to their never-verified record: still pending
+                    obj.verification, obj.review_comment = Verification.PENDING, ""
+                plan.changed_fields.update(verification.STATE_FIELDS)
+            row.awaits = obj.verified_at is None
         if obj.pk is None:
-            row.action = "create"
             plan.new.append(obj)
         else:
-            row.action = "update"
             plan.changed.append(obj)
             plan.changed_fields.update(diff)
         for name, wanted in many_diff.items():
@@ -557,6 +600,9 @@ def _write(kind: Kind, plan: _Plan, user) -> None:
              for obj, wanted in pairs for other in wanted],
             batch_size=BATCH,
         )
+    # Every record written has a new history entry: it keeps the record's sets too (the
+    # through rows above bypass the history's own many-to-many tracking).
+    record_m2m_history(model, [*plan.new, *plan.changed])
     if plan.transitions:
         # The workflow steps the office took by import, as its transition services record them;
         # a record created in a later state is recorded as moved there from the initial state.

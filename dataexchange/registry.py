@@ -106,6 +106,12 @@ def get(name: str) -> Kind:
     return _KINDS[name]
 
 
+def may_import(user, name: str) -> bool:
+    """May ``user`` import the kind called ``name`` (``can_import``)?  No if there is none."""
+    kind = _KINDS.get(name)
+    return kind is not None and can_import(user, kind)
+
+
 def kinds() -> list[Kind]:
     """Every registered kind, in registration order."""
     return list(_KINDS.values())
@@ -131,6 +137,6 @@ def import_rows(kind: Kind | str, file, *, user, dry_run: bool, name: str | None
 
 __all__ = [
     "BatchCheck", "Column", "ImportResult", "ImportWorkflow", "Kind", "ManyToMany", "PlannedRow", "RowCheck",
-    "can_export", "can_import", "export_response", "get", "import_rows", "kinds", "not_more_than", "ordered",
-    "parse_file", "register", "same_faculty",
+    "can_export", "can_import", "export_response", "get", "import_rows", "kinds", "may_import", "not_more_than",
+    "ordered", "parse_file", "register", "same_faculty",
 ]

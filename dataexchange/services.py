@@ -13,11 +13,16 @@ kept too, and the file's problems end with "… and K more"), and preview cells 
 
 A job's status tells the truth about the database (issue 20):
 
+* Committing is claimed once: the request moves the job from "checked" to "importing" with
+  a conditional update and only the request that made it queues the task, so a second click
+  (or a second tab) queues nothing and is shown the job as it is (``import_job_commit``).
 * The commit step marks the job written (``written_at``, status "done", the counts) inside
   the transaction that writes its rows: either both are committed or neither.  A task
   delivered again (a worker killed after the commit, an unacknowledged message) finds the
   job no longer "writing" and does nothing; two deliveries at once are serialised by the
-  job's row lock, and the second does nothing.
+  job's row lock, and the second does nothing.  No outcome of a later delivery replaces
+  "done": a step's outcome is recorded only while the job is still at that step (``_finish``),
+  and a failure only while nothing is written (``import_job_fail``).
 * What runs after the commit (``records_imported``'s receivers) cannot fail the job.
 * A job whose task cannot be queued (the broker is down) is checked in-process, or — for the
   commit — marked failed at once ("nothing was written").  A job with no progress for
@@ -108,13 +113,20 @@ def import_job_start(*, user, kind: registry.Kind, upload: UploadedFile) -> Impo
 
 
 def import_job_commit(*, job: ImportJob) -> bool:
-    """Queue the real import of a checked job (checked again, then all rows or none).  False
-    when the job is no longer checked (committed twice, cancelled)."""
+    """Queue the real import of a checked job (checked again, then all rows or none).
+
+    Idempotent, for a double click: the first call claims the job (a conditional update from
+    "checked" to "importing", which one caller alone can make) and queues its one task; a
+    later call finds the job importing or imported and queues nothing.  True in both cases —
+    the job is being or has been imported; False when it can no longer be (cancelled, failed,
+    or never checked)."""
     started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED, written_at__isnull=True).update(
         status=ImportJob.Status.WRITING, step=ImportJob.Step.COMMIT, done=0, updated_at=timezone.now())
     if started:
         _queue_commit(job.pk)
-    return bool(started)
+        return True
+    return ImportJob.objects.filter(pk=job.pk, step=ImportJob.Step.COMMIT,
+                                    status__in=(ImportJob.Status.WRITING, ImportJob.Status.DONE)).exists()
 
 
 def import_job_retry(*, job: ImportJob) -> bool:

@@ -107,9 +107,11 @@ def job_status(request, job_id):
 
 @require_POST
 def job_commit(request, job_id):
+    """Import a checked job; a second click (the job importing or imported already) is shown
+    the job page, whose progress or outcome is the answer."""
     found = _own_job(request, job_id)
     _importable(request, found.kind)
-    if found.status != ImportJob.Status.CHECKED or not services.import_job_commit(job=found):
+    if not services.import_job_commit(job=found):
         messages.error(request, _("This import cannot be committed any more. Upload the file again."))
     return redirect(found)
 

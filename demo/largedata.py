@@ -14,7 +14,11 @@ per-object work:
 
 Neither writes django-simple-history rows: a synthetic benchmark set has no editing history
 to show, and history tables twice the size of the data would only slow the seeding.  The
-records are otherwise what the portal itself would store (``version`` 1, timestamps now).
+records are otherwise what the portal itself would store (``version`` 1, timestamps now,
+evidence verified by the office), with the dated logs the assessment reads: website updates,
+terminated agreements' termination dates, programs' status histories and staff standings.
+Those logs are derived from the other values without drawing from the random generator, so
+the rest of the data set is the same as before they were added.
 
 Distributions aim at a plausible Chinese university: faculties of very different sizes,
 far more outbound students than teachers, start dates clustered in February–March, July–
@@ -48,16 +52,31 @@ from tqdm import tqdm
 from assessment.models import IncentivePool
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution, StudentLanguageTest
 from faculties import demo as faculties_demo
-from faculties.models import Discipline, Faculty, FacultyYear, InternationalizationPlan, LeadingGroupMember
-from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
+from faculties.models import (
+    Discipline,
+    Faculty,
+    FacultyYear,
+    InternationalizationPlan,
+    LeadingGroupMember,
+    SiteUpdate,
+)
+from programs.models import (
+    CooperativeProgram,
+    ProgramCourse,
+    ProgramEnrollment,
+    ProgramStatusChange,
+    ProgramTeacherTraining,
+)
 from staff.models import (
     ForeignTeacherContract,
     LanguageAssessment,
     Publication,
     StaffMember,
+    StaffStanding,
     TeachingAssignment,
     TeachingEvaluation,
 )
+from staff.standings import first_effective
 
 WORLD_UNIVERSITIES = Path(settings.BASE_DIR) / "data" / "world_universities_and_domains.json"
 
@@ -398,9 +417,12 @@ class LargeUniversity:
         self.w = writer
         self.now = timezone.now()
         self.rec = (1, self.now, self.now)  # version, created_at, updated_at
+        # Evidence the office entered: verified on entry (intlportal.models.VerifiedRecord).
+        self.ver = ("verified", self.now, {}, "")
         self.country_pick = Picker.of(rng, COUNTRY_WEIGHTS)
 
     REC = ["version", "created_at", "updated_at"]
+    VER = ["verification", "verified_at", "staged", "review_comment"]
 
     # helpers ---------------------------------------------------------------------------
     def cn_name(self) -> str:
@@ -448,15 +470,30 @@ class LargeUniversity:
         self.w.write(Faculty, ["id", "code", "name_zh", "name_en", "foreign_site_url", "foreign_site_updated_on",
                                "is_active", *self.REC], rows, total=len(rows))
 
+        def site_updates():
+            # The website update log behind each faculty's last update: the sites kept up to
+            # date were also updated a year or two before, on the same day of the year.
+            pk = self.w.next_id(SiteUpdate)
+            for i, (fid, _code, _zh, _en, url, updated, *_rest) in enumerate(rows):
+                if updated is None:
+                    continue
+                for back in (2, 1, 0):
+                    if back and i % (back + 1):
+                        continue
+                    yield (pk, fid, updated.replace(year=updated.year - back), url, "", *self.ver, *self.rec)
+                    pk += 1
+        self.w.write(SiteUpdate, ["id", "faculty_id", "updated_on", "url", "note", *self.VER, *self.REC],
+                     site_updates(), label="website updates")
+
         def years():
             pk = self.w.next_id(FacultyYear)
             for f in self.fac:
                 for year in range(self.first_year - 1, self.this_year + 1):
                     g = 1 + 0.02 * (year - self.this_year)
                     yield (pk, f["id"], year, max(1, round(f["teachers"] * g)), max(1, round(f["students"] * g)),
-                           *self.rec)
+                           *self.ver, *self.rec)
                     pk += 1
-        self.w.write(FacultyYear, ["id", "faculty_id", "year", "teachers", "students", *self.REC], years(),
+        self.w.write(FacultyYear, ["id", "faculty_id", "year", "teachers", "students", *self.VER, *self.REC], years(),
                      total=len(self.fac) * (self.scale.years + 1))
 
         def disciplines():
@@ -544,7 +581,7 @@ class LargeUniversity:
                 overseas_degree = category == "overseas_talent" or (category == "domestic" and rng.random() < 0.24)
                 nationality = nationality_pick() if foreign else "CN"
                 rows.append((pk, f["id"], staff_no, name, nationality, category, title_pick(), hired, left,
-                             overseas_degree, *self.rec))
+                             overseas_degree, *self.ver, *self.rec))
                 self.all_staff.append((pk, f["id"], category, hired, left))
                 if category == "domestic":
                     self.staff_by_faculty[f["id"]].append((pk, staff_no, name))
@@ -552,7 +589,24 @@ class LargeUniversity:
                     self.foreign_staff.append((pk, f["id"], hired, left))
                 pk += 1
         self.w.write(StaffMember, ["id", "faculty_id", "staff_no", "name", "nationality", "category", "title",
-                                   "hired_on", "left_on", "has_overseas_degree", *self.REC], rows, total=len(rows))
+                                   "hired_on", "left_on", "has_overseas_degree", *self.VER, *self.REC], rows,
+                     total=len(rows))
+
+        def standings(staff_rows):
+            # Each standing holds from the hire date; one domestic teacher in four with an
+            # overseas degree earned it abroad a thousand days after being hired.
+            sid = self.w.next_id(StaffStanding)
+            for staff_id, _fid, _no, _name, _nat, category, _title, hired, _left, degree, *_rest in staff_rows:
+                earned = hired + timedelta(days=1000)
+                if category == "domestic" and degree and staff_id % 4 == 0 and earned < self.today:
+                    yield (sid, staff_id, first_effective(hired), category, False, self.now)
+                    sid += 1
+                    yield (sid, staff_id, earned, category, True, self.now)
+                else:
+                    yield (sid, staff_id, first_effective(hired), category, degree, self.now)
+                sid += 1
+        self.w.write(StaffStanding, ["id", "staff_member_id", "effective_on", "category", "has_overseas_degree",
+                                     "recorded_at"], standings(rows), total=len(rows), label="staff standings")
         del rows
 
         def contracts():
@@ -592,11 +646,12 @@ class LargeUniversity:
                     if hired > starts or (left and left <= starts) or starts > self.today:
                         continue
                     for course in rng.sample(COURSES, rng.randint(1, 3)):
-                        yield (aid, staff_id, semester, course, rng.choice([32, 48, 64]), contexts(), None, *self.rec)
+                        yield (aid, staff_id, semester, course, rng.choice([32, 48, 64]), contexts(), None,
+                               *self.ver, *self.rec)
                         aid += 1
                     evaluations.append((staff_id, semester))
         self.w.write(TeachingAssignment, ["id", "staff_member_id", "semester", "course", "hours", "context",
-                                          "program_id", *self.REC], assignments())
+                                          "program_id", *self.VER, *self.REC], assignments())
 
         def evaluation_rows():
             eid = self.w.next_id(TeachingEvaluation)
@@ -608,6 +663,7 @@ class LargeUniversity:
 
         def language():
             lid = self.w.next_id(LanguageAssessment)
+            keys = set()  # (staff member, date, language): the import key, unique in the database
             for staff_id, _faculty_id, category, hired, _left in self.all_staff:
                 if category != "domestic" or rng.random() > 0.35:
                     continue
@@ -617,12 +673,15 @@ class LargeUniversity:
                     if day > self.today:
                         continue
                     passed = rng.random() < 0.78
-                    yield (lid, staff_id, day, rng.choice(["English", "English", "English", "Japanese", "German",
-                                                          "French"]), "pass" if passed else "fail",
-                           Decimal(rng.randint(60 if passed else 30, 100 if passed else 59)), *self.rec)
+                    language = rng.choice(["English", "English", "English", "Japanese", "German", "French"])
+                    if (staff_id, day, language) in keys:  # the same sitting drawn twice
+                        continue
+                    keys.add((staff_id, day, language))
+                    yield (lid, staff_id, day, language, "pass" if passed else "fail",
+                           Decimal(rng.randint(60 if passed else 30, 100 if passed else 59)), *self.ver, *self.rec)
                     lid += 1
         self.w.write(LanguageAssessment, ["id", "staff_member_id", "date", "language", "result", "score",
-                                          *self.REC], language())
+                                          *self.VER, *self.REC], language())
 
         def publications():
             pid = self.w.next_id(Publication)
@@ -637,11 +696,11 @@ class LargeUniversity:
                 title = f"{rng.choice(['On', 'Towards', 'Revisiting', 'A study of', 'Advances in'])} {topic} ({n})"
                 journal = rng.choice(JOURNALS_INTL) if intl else rng.choice(JOURNALS_DOMESTIC)
                 yield (pid, staff[0], year, title, journal, intl, f"10.{rng.randint(1000, 9999)}/{pid}" if intl else "",
-                       *self.rec)
+                       *self.ver, *self.rec)
                 pid += 1
 
         self.w.write(Publication, ["id", "staff_member_id", "year", "title", "journal", "is_international", "doi",
-                                   *self.REC], publications(), total=self.scale.publications)
+                                   *self.VER, *self.REC], publications(), total=self.scale.publications)
 
     # partners and agreements ------------------------------------------------------------------
     def partners(self):
@@ -694,12 +753,16 @@ class LargeUniversity:
 
         def rows():
             pk = self.w.next_id(Agreement)
+            keys = set()  # (partner, kind, starts on): the import key, unique in the database
             for _ in range(self.scale.agreements):
                 partner_id, _country = self.partner_pick()
                 kind = kind_pick()
                 starts = self.date_in(rng.randint(self.this_year - 19, self.this_year))
                 if starts > self.today:
                     starts = self.today - timedelta(days=rng.randint(0, 200))
+                while (partner_id, kind, starts) in keys:  # the same agreement drawn twice: a day earlier
+                    starts -= timedelta(days=1)
+                keys.add((partner_id, kind, starts))
                 ends = None if rng.random() < 0.1 else starts + timedelta(days=365 * rng.choice([3, 5, 5, 5]) - 1)
                 roll = rng.random()
                 if roll < 0.03 and starts.year >= self.this_year - 1:
@@ -714,13 +777,22 @@ class LargeUniversity:
                     links.append((next(link_ids), pk, f))
                     self.faculty_partners[f].append(partner_id)
                 yield (pk, partner_id, kind, f"{names[partner_id][:200]} — {kind.replace('_', ' ')} agreement",
-                       starts - timedelta(days=rng.randint(0, 60)), starts, ends, status, "", *self.rec)
+                       starts - timedelta(days=rng.randint(0, 60)), starts, ends, status,
+                       self.termination(status, starts, ends), "", *self.rec)
                 pk += 1
 
         self.w.write(Agreement, ["id", "partner_id", "kind", "title", "signed_on", "starts_on", "ends_on", "status",
-                                 "document", *self.REC], rows(), total=self.scale.agreements)
+                                 "terminated_on", "document", *self.REC], rows(), total=self.scale.agreements)
         self.w.write(through, ["id", "agreement_id", "faculty_id"], links, total=len(links),
                      label="agreement faculties")
+
+    def termination(self, status: str, starts: date, ends: date | None) -> date | None:
+        """When a terminated agreement ended: halfway through its term (two years in when it
+        is open-ended), never after today."""
+        if status != "terminated":
+            return None
+        halfway = starts + ((ends - starts) / 2 if ends else timedelta(days=730))
+        return min(halfway, self.today)
 
     def _partner_names(self):
         return PartnerInstitution.objects.values_list("pk", "name")
@@ -762,6 +834,7 @@ class LargeUniversity:
 
         def rows():
             pk = self.w.next_id(Mobility)
+            keys = set()  # (faculty, person id, activity, starts on): the import key, unique in the database
             for _ in range(self.scale.mobilities):
                 f = self.fac_intl_pick()
                 fid = f["id"]
@@ -787,6 +860,9 @@ class LargeUniversity:
                 else:
                     person_id = f"P{randint(10**7, 10**8 - 1)}"
                     name = self.foreign_name()
+                while (fid, person_id, activity, starts) in keys:  # the same trip drawn twice: a day earlier
+                    starts, ends = starts - timedelta(days=1), ends - timedelta(days=1)
+                keys.add((fid, person_id, activity, starts))
                 partner_id = None
                 roll = rnd()
                 if roll < 0.55 and fid in faculty_partner_picks:
@@ -820,13 +896,13 @@ class LargeUniversity:
                                                  tzinfo=self.now.tzinfo)
                 yield (pk, fid, direction, kind, name, person_id, staff_member, partner_id, country, activity,
                        starts, ends, scheme, amount, status, submitted,
-                       "" if report_at is None else "已按要求提交出访总结。", "", report_at, *self.rec)
+                       "" if report_at is None else "已按要求提交出访总结。", "", report_at, *self.ver, *self.rec)
                 pk += 1
 
         self.w.write(Mobility, ["id", "faculty_id", "direction", "person_kind", "person_name", "person_id",
                                 "staff_member_id", "partner_id", "country", "activity", "starts_on", "ends_on",
                                 "funding_scheme_id", "amount", "status", "submitted_at", "report_text",
-                                "report_file", "report_submitted_at", *self.REC],
+                                "report_file", "report_submitted_at", *self.VER, *self.REC],
                      rows(), total=self.scale.mobilities)
 
     def events(self):
@@ -842,6 +918,7 @@ class LargeUniversity:
         def rows():
             pk = self.w.next_id(Event)
             link_id = self.w.next_id(through)
+            keys = set()  # (faculty, title, date): the import key, unique in the database
             for _ in range(self.scale.events):
                 f = self.fac_intl_pick()
                 kind = kind_pick()
@@ -851,12 +928,15 @@ class LargeUniversity:
                 for partner_id in {self.partner_pick()[0] for _ in range(rng.choice([0, 0, 1, 1, 2]))}:
                     links.append((link_id, pk, partner_id))
                     link_id += 1
-                yield (pk, f["id"], kind, EVENT_TITLES[kind].format(topic=rng.choice(TOPICS), year=day.year), day,
-                       total, foreign, *self.rec)
+                title = EVENT_TITLES[kind].format(topic=rng.choice(TOPICS), year=day.year)
+                while (f["id"], title, day) in keys:  # the same event drawn twice: a day later
+                    day += timedelta(days=1)
+                keys.add((f["id"], title, day))
+                yield (pk, f["id"], kind, title, day, total, foreign, *self.ver, *self.rec)
                 pk += 1
 
         self.w.write(Event, ["id", "faculty_id", "kind", "title", "date", "participants_total",
-                             "participants_foreign", *self.REC], rows(), total=self.scale.events)
+                             "participants_foreign", *self.VER, *self.REC], rows(), total=self.scale.events)
         self.w.write(through, ["id", "event_id", "partnerinstitution_id"], links, total=len(links),
                      label="event partners")
 
@@ -916,6 +996,15 @@ class LargeUniversity:
         self.w.write(through, ["id", "cooperativeprogram_id", "partnerinstitution_id"], links, total=len(links),
                      label="program partners")
 
+        def status_changes():
+            sid = self.w.next_id(ProgramStatusChange)
+            for pk, _fc, _code, _fid, status, approved in programs:
+                for step, day in self.status_steps(status, approved):
+                    yield (sid, pk, step, day, self.now)
+                    sid += 1
+        self.w.write(ProgramStatusChange, ["id", "program_id", "status", "effective_on", "recorded_at"],
+                     status_changes(), label="program status changes")
+
         def courses():
             cid = self.w.next_id(ProgramCourse)
             for pk, _fc, _code, _fid, _status, _approved in programs:
@@ -953,10 +1042,27 @@ class LargeUniversity:
                         day = min(self.date_in(year), self.today)
                         # Unique per programme and year (the import key): a second session is 第二期.
                         title = f"{year}年度中外合作办学师资培训" + ("" if session == 1 else "（第二期）")
-                        yield (tid, pk, year, day, title, rng.randint(8, 60), *self.rec)
+                        yield (tid, pk, year, day, title, rng.randint(8, 60), *self.ver, *self.rec)
                         tid += 1
         self.w.write(ProgramTeacherTraining, ["id", "program_id", "year", "date", "title", "participants",
-                                              *self.REC], trainings())
+                                              *self.VER, *self.REC], trainings())
+
+    def status_steps(self, status: str, approved: date | None) -> list[tuple[str, date]]:
+        """A programme's dated status history: approved on its approval date and enrolling from
+        the next September; a suspension five years after approval, a closure at the approval's
+        expiry (never after today); one not yet approved was proposed last October."""
+        if approved is None:
+            steps = [("proposed", date(self.this_year - 1, 10, 15))]
+            if status == "declared":
+                steps.append(("declared", min(date(self.this_year, 1, 15), self.today)))
+            return steps
+        steps = [("approved", approved)]
+        if status != "approved":
+            steps.append(("enrolling", min(date(approved.year + 1, 9, 1), self.today)))
+        if status in ("suspended", "closed"):
+            ended = approved.replace(year=approved.year + (5 if status == "suspended" else 6))
+            steps.append((status, max(min(ended, self.today), steps[-1][1])))
+        return steps
 
     def incentive_pools(self):
         existing = set(IncentivePool.objects.values_list("year", flat=True))

@@ -7,8 +7,13 @@ class ExchangesConfig(AppConfig):
     verbose_name = _("Exchanges")
 
     def ready(self) -> None:
-        from intlportal import access
+        from exchanges.models import Mobility
+        from exchanges.services import check_funding
+        from intlportal import access, verification
         from intlportal.navigation import register
+
+        # A faculty's change to a mobility's amount or funding becomes the record only within the budget.
+        verification.register_check(Mobility, check_funding)
 
         section = _("Exchanges")
         register(section, _("Mobilities"), "exchanges:mobility-list", order=30)

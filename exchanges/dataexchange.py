@@ -1,5 +1,8 @@
 """The exchanges' record kinds in the import/export registry (see ``dataexchange.registry``).
 
+An agreement's row follows the form's rule (``Agreement.clean``): a terminated agreement
+gives its termination date, not before it starts nor in the future; any other status has none.
+
 Mobilities follow their workflow (only the office imports a state other than "planned") and
 their funding: the file's rows must fit the schemes' budgets, each row and all of them
 together, as the form's ``exchanges.services.check_funding`` requires of one mobility.
@@ -88,6 +91,7 @@ register(Kind(
         Column("starts_on", Date()),
         Column("ends_on", Date()),
         Column("status", Choice(Agreement.Status)),
+        Column("terminated_on", Date()),
     ],
     key=("partner", "title", "starts_on"),
     faculty="faculties",

@@ -147,17 +147,18 @@ def seed_agreements(ctx, partners) -> None:
             kind = rng.choice(list(AGREEMENT_KINDS))
             starts_on = date(ctx.this_year - rng.randint(1, 5), rng.randint(1, 12), 1)
             ends_on = starts_on.replace(year=starts_on.year + 5)
-            status = Agreement.Status.ACTIVE
+            status, terminated_on = Agreement.Status.ACTIVE, None
             if n == 3 and index % 3 == 0:  # a few about to expire: the office must renew them
                 ends_on = today + timedelta(days=rng.randint(15, 85))
             elif n == 3 and index % 3 == 1:
                 status = Agreement.Status.DRAFT
             elif ends_on < today and n == 2:
-                status = Agreement.Status.TERMINATED
+                # Ended early, at the close of last year: it counts for the years it was in force.
+                status, terminated_on = Agreement.Status.TERMINATED, date(ctx.this_year - 1, 12, 20)
             agreement = Agreement.objects.create(
                 partner=partner, kind=kind, title=f"{partner.name_zh}—{faculty.name_zh}{AGREEMENT_KINDS[kind]}",
                 signed_on=starts_on - timedelta(days=rng.randint(5, 40)), starts_on=starts_on, ends_on=ends_on,
-                status=status)
+                status=status, terminated_on=terminated_on)
             agreement.faculties.add(faculty)
             if n == 0 and index + 1 < len(faculties):  # some agreements serve two faculties
                 agreement.faculties.add(faculties[index + 1])

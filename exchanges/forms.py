@@ -184,7 +184,8 @@ class AgreementForm(ScopedModelForm):
 
     class Meta:
         model = Agreement
-        fields = ["partner", "title", "kind", "faculties", "signed_on", "starts_on", "ends_on", "status", "document"]
+        fields = ["partner", "title", "kind", "faculties", "signed_on", "starts_on", "ends_on", "status",
+                  "terminated_on", "document"]
         widgets = {"faculties": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, F, Q, Sum, Value
@@ -200,6 +201,24 @@ class Agreement(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("exchanges:agreement-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """A terminated agreement says when it was terminated (it stays in force for the
+        assessment until that year ends); any other status has no termination date.  The
+        form, the import and the admin all validate through here."""
+        super().clean()
+        if self.status != self.Status.TERMINATED:
+            self.terminated_on = None
+            return
+        if self.terminated_on is None:
+            raise ValidationError({"terminated_on": _(
+                "Give the date the agreement was terminated: it still counts for the years it was in force.")})
+        if self.starts_on is not None and self.terminated_on < self.starts_on:
+            raise ValidationError({"terminated_on": _("The agreement cannot be terminated before it starts.")})
+        if self.terminated_on > timezone.localdate():
+            raise ValidationError({"terminated_on": _(
+                "The termination date cannot be in the future. Record the termination on or after the day "
+                "it takes effect.")})
 
     @property
     def is_expired(self) -> bool:

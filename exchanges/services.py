@@ -26,7 +26,7 @@ from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from exchanges.models import COMMITTED_STATES, FundingScheme, Mobility, PartnerInstitution
-from intlportal.versioning import save_versioned
+from intlportal import verification
 from intlportal.workflow import WorkflowError, transition
 
 Status = Mobility.Status
@@ -71,6 +71,11 @@ def overspend_message(scheme: FundingScheme, amount: Decimal, *, committed: Deci
 def mobility_save(*, mobility: Mobility, by, expected_version: int | None = None) -> Mobility:
     """Create or change a mobility, refusing an overspend and a save over a newer one.
 
+    What the office enters is verified; a coordinator's new mobility is pending, and their
+    change to a verified one is staged (``intlportal.verification.save_change``) — its amount
+    is checked now, so the faculty hears of an overspend at once, and again when the office
+    verifies it.  Returns the saved mobility (with ``was_staged`` for a change).
+
     Raises ``ValidationError`` (keyed by field) when the funding does not allow the amount,
     and ``intlportal.versioning.StaleEdit`` when someone saved the record after it was read
     or, for a change, ``expected_version`` is missing or invalid (there is no default).
@@ -78,10 +83,10 @@ def mobility_save(*, mobility: Mobility, by, expected_version: int | None = None
     with transaction.atomic():
         check_funding(mobility)
         if mobility.pk is None:
+            verification.mark_entry(mobility, by=by)
             mobility.save()
-        else:
-            save_versioned(mobility, expected_version=expected_version)
-    return mobility
+            return mobility
+        return verification.save_change(mobility, by=by, expected_version=expected_version)
 
 
 # --- workflow --------------------------------------------------------------------------------
@@ -103,11 +108,23 @@ def mobility_submit(*, mobility: Mobility, by, comment: str = "") -> Mobility:
                           extra_updates={"submitted_at": timezone.now()})
 
 
+def _verify_with(locked: Mobility, *, by, comment: str) -> None:
+    """The office's approval and completion verify the mobility: a change proposed by the
+    faculty becomes the record first (within its funding), and the mobility counts.  A change
+    the office rejected stays rejected: the verified values are what it approves."""
+    if verification.needs_verification(locked):
+        verification.verify(locked, by=by, comment=comment)
+
+
 def mobility_approve(*, mobility: Mobility, by, comment: str = "") -> Mobility:
-    """The office approves a submitted mobility, or a planned one it entered itself."""
+    """The office approves a submitted mobility, or a planned one it entered itself, and so
+    verifies it (``_verify_with``)."""
     with transaction.atomic():
-        if _locked(mobility).status == Status.APPROVED:
+        locked = _locked(mobility)
+        if locked.status == Status.APPROVED:
             raise WorkflowError(_("This mobility has already been approved; there is nothing left to approve."))
+        if locked.status in APPROVABLE_STATES:
+            _verify_with(locked, by=by, comment=comment)
         return transition(model=Mobility, pk=mobility.pk, allowed_from=APPROVABLE_STATES,
                           to_state=Status.APPROVED, by=by, comment=comment)
 
@@ -125,9 +142,14 @@ def mobility_return(*, mobility: Mobility, by, comment: str) -> Mobility:
 
 
 def mobility_complete(*, mobility: Mobility, by, comment: str = "") -> Mobility:
-    """Mark an approved mobility as having taken place (its amount counts as spent)."""
-    return transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.APPROVED], to_state=Status.COMPLETED,
-                      by=by, comment=comment)
+    """Mark an approved mobility as having taken place (its amount counts as spent); the office
+    verifies it as it does so (``_verify_with``)."""
+    with transaction.atomic():
+        locked = _locked(mobility)
+        if locked.status == Status.APPROVED:
+            _verify_with(locked, by=by, comment=comment)
+        return transition(model=Mobility, pk=mobility.pk, allowed_from=[Status.APPROVED],
+                          to_state=Status.COMPLETED, by=by, comment=comment)
 
 
 def mobility_cancel(*, mobility: Mobility, by, comment: str = "") -> Mobility:

@@ -26,7 +26,15 @@ from exchanges.models import (
 from intlportal import access, uploads
 from intlportal.forms import CommentForm
 from intlportal.versioning import StaleEdit
-from intlportal.views import Column, RecordCreateView, RecordDetailView, RecordListView, RecordPages, RecordUpdateView
+from intlportal.views import (
+    Column,
+    RecordCreateView,
+    RecordDetailView,
+    RecordListView,
+    RecordPages,
+    RecordUpdateView,
+    saved_message,
+)
 from intlportal.workflow import WorkflowError, timeline
 
 AUTOCOMPLETE_LIMIT = 20
@@ -119,7 +127,7 @@ agreements = exchanges_pages(
     sort_default="ends_on", export_kind="agreements",
     empty_hint=gettext_lazy("No agreement matches these filters. Clear them, or record a signed agreement."),
     detail_fields=["title", "partner", "partner__country", ("faculties_display", gettext_lazy("faculties")), "kind",
-                   "signed_on", "starts_on", "ends_on", ("validity", gettext_lazy("validity"))],
+                   "signed_on", "starts_on", "ends_on", "terminated_on", ("validity", gettext_lazy("validity"))],
     list_view=AgreementList, detail_template="exchanges/agreement_detail.html",
 )
 
@@ -226,17 +234,19 @@ class MobilityCreate(RecordCreateView):
             form.add_error(None, error)
             return self.form_invalid(form)
         self.object = mobility
-        messages.success(self.request, _("The mobility of %(person)s was recorded as planned. Submit it for "
-                                         "approval when it is complete.") % {"person": mobility.person_name})
+        message = _("The mobility of %(person)s was recorded as planned. Submit it for approval when it is "
+                    "complete.") % {"person": mobility.person_name}
+        if mobility.verified_at is None:
+            message += " " + _("It counts in the assessment once the Foreign Affairs Office verifies it.")
+        messages.success(self.request, message)
         return HttpResponseRedirect(mobility.get_absolute_url())
 
 
 class MobilityUpdate(RecordUpdateView):
     def form_valid(self, form):
-        mobility = form.save(commit=False)
         try:
-            services.mobility_save(mobility=mobility, by=self.request.user,
-                                   expected_version=form.cleaned_data.get("version"))
+            mobility = services.mobility_save(mobility=form.save(commit=False), by=self.request.user,
+                                              expected_version=form.cleaned_data.get("version"))
         except StaleEdit as stale:
             return self.stale(form, stale)
         except Mobility.DoesNotExist as gone:  # deleted while the form was open
@@ -245,7 +255,11 @@ class MobilityUpdate(RecordUpdateView):
             form.add_error(None, error)
             return self.form_invalid(form)
         self.object = mobility
-        messages.success(self.request, _("The mobility of %(person)s was saved.") % {"person": mobility.person_name})
+        if mobility.was_staged:
+            message = saved_message(mobility, self.request.user, staged=True)
+        else:
+            message = _("The mobility of %(person)s was saved.") % {"person": mobility.person_name}
+        messages.success(self.request, message)
         return HttpResponseRedirect(mobility.get_absolute_url())
 
 

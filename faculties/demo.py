@@ -1,10 +1,12 @@
-"""Demo faculties, disciplines, headcounts and leading groups (part of ``seed_demo``)."""
+"""Demo faculties, disciplines, headcounts, website updates and leading groups (part of
+``seed_demo``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from faculties.models import Discipline, Faculty, FacultyYear, LeadingGroupMember
+from faculties.models import Discipline, Faculty, FacultyYear, LeadingGroupMember, SiteUpdate
+from faculties.services import site_updated_on_refresh
 
 FACULTIES = [
     # code, Chinese name, English name, [(discipline zh, discipline en, key, first-class)]
@@ -58,9 +60,12 @@ def seed(ctx) -> None:
                 "name_zh": name_zh,
                 "name_en": name_en,
                 "foreign_site_url": f"https://{code.lower()}.example.edu.cn/en/",
-                # Most faculties updated their English site recently; a few have not.
-                "foreign_site_updated_on": date(this_year - (1 if index % 5 == 4 else 0), 3 + index % 9, 10),
             },
+        )
+        # Most faculties updated their English site this year; a few last year only.
+        SiteUpdate.objects.get_or_create(
+            faculty=faculty, updated_on=date(this_year - (1 if index % 5 == 4 else 0), 3 + index % 9, 10),
+            defaults={"url": faculty.foreign_site_url, "note": "学院新闻、师资与招生信息英文版更新"},
         )
         for d_zh, d_en, key, first in disciplines:
             Discipline.objects.update_or_create(
@@ -80,6 +85,7 @@ def seed(ctx) -> None:
                 LeadingGroupMember(faculty=faculty, name=chinese_name(rng), position=position_zh, group_role=role)
                 for role, position_zh, _en in LEADING_GROUP
             )
+    site_updated_on_refresh()
     ctx.faculties = {f.code: f for f in Faculty.objects.all()}
     ctx.log(f"faculties: {len(ctx.faculties)}")
 

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember
+from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember, SiteUpdate
 from intlportal.filters import YearFilter
 
 
@@ -47,6 +47,16 @@ class FacultyYearFilter(FacultyScopedFilterSet):
 
     class Meta:
         model = FacultyYear
+        fields = ["faculty", "year"]
+
+
+class SiteUpdateFilter(FacultyScopedFilterSet):
+    faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all())
+    year = YearFilter(label=_("year"), field_name="updated_on", lookup_expr="year",
+                      help_text=_("The year the site was updated."))
+
+    class Meta:
+        model = SiteUpdate
         fields = ["faculty", "year"]
 
 

@@ -1,21 +1,16 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember
+from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember, SiteUpdate
 from intlportal.access import COORDINATOR
 from intlportal.forms import ScopedModelForm
 
 
 class FacultyForm(ScopedModelForm):
+    # When the site was updated is recorded in the website update log (SiteUpdateForm).
     class Meta:
         model = Faculty
-        fields = ["code", "name_zh", "name_en", "foreign_site_url", "foreign_site_updated_on", "is_active"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("foreign_site_updated_on") and not cleaned.get("foreign_site_url"):
-            self.add_error("foreign_site_url", _("Give the site's address when you give the date it was updated."))
-        return cleaned
+        fields = ["code", "name_zh", "name_en", "foreign_site_url", "is_active"]
 
 
 class DisciplineForm(ScopedModelForm):
@@ -28,6 +23,17 @@ class FacultyYearForm(ScopedModelForm):
     class Meta:
         model = FacultyYear
         fields = ["faculty", "year", "teachers", "students"]
+
+
+class SiteUpdateForm(ScopedModelForm):
+    class Meta:
+        model = SiteUpdate
+        fields = ["faculty", "updated_on", "url", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].help_text = _("The address of the updated foreign-language site, as it was online then.")
+        self.fields["note"].help_text = _("For example: news of the spring semester, the new English programme pages.")
 
 
 class LeadingGroupMemberForm(ScopedModelForm):

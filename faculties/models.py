@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -64,8 +65,11 @@ class Faculty(Record):
     name_zh = models.CharField(_("Chinese name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200)
     foreign_site_url = models.URLField(_("foreign-language website"), blank=True)
+    # A copy of the latest verified entry of the website update log (``SiteUpdate``), kept for
+    # the lists and exports that show it; nobody types it, and the assessment reads the log.
     foreign_site_updated_on = models.DateField(
-        _("foreign-language website last updated"), null=True, blank=True
+        _("foreign-language website last updated"), null=True, blank=True, editable=False,
+        help_text=_("The date of the latest verified entry in the website update log."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -172,6 +176,14 @@ class SiteUpdate(VerifiedRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("faculties:siteupdate-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """An update is recorded once it is online: never dated in the future (the form, the
+        import and the admin all validate through here)."""
+        super().clean()
+        if self.updated_on is not None and self.updated_on > timezone.localdate():
+            raise ValidationError({"updated_on": _(
+                "An update cannot be dated in the future. Record it once the updated site is online.")})
 
 
 class LeadingGroupMember(Record):

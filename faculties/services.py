@@ -1,4 +1,5 @@
-"""Writes on internationalization plans: create, edit, and the approval workflow.
+"""Writes on internationalization plans (create, edit, the approval workflow) and the copy of
+a faculty's latest website update.
 
 ``draft → submitted → approved``, or ``submitted → returned → submitted``.  Coordinators of
 the plan's faculty and the office edit drafts and returned plans and submit them; only the
@@ -13,12 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from faculties import signals
-from faculties.models import InternationalizationPlan, PlanAttachment, PlanTarget
+from faculties.models import Faculty, InternationalizationPlan, PlanAttachment, PlanTarget, SiteUpdate
 from intlportal import access
+from intlportal.verification import counted
 from intlportal.versioning import save_versioned
 from intlportal.workflow import WorkflowError, transition
 
@@ -152,3 +155,17 @@ def plan_part_delete(*, part: PlanTarget | PlanAttachment, by) -> None:
         plan = InternationalizationPlan.objects.select_for_update().get(pk=part.plan_id)
         _require_editable(plan)
         part.delete()
+
+
+# --- the website update log ------------------------------------------------------------------
+
+
+def site_updated_on_refresh(*, faculty_ids=None) -> None:
+    """Copy each faculty's latest verified website update into ``Faculty.foreign_site_updated_on``
+    (the lists and exports show it; the assessment reads the log itself).  One ``UPDATE``;
+    ``faculty_ids`` limits it to those faculties.  The copy is derived, so it writes no history
+    and leaves the faculty's version alone (an open faculty form stays valid)."""
+    latest = (SiteUpdate.objects.filter(counted(), faculty=OuterRef("pk")).order_by("-updated_on")
+              .values("updated_on")[:1])
+    faculties = Faculty.objects.all() if faculty_ids is None else Faculty.objects.filter(pk__in=faculty_ids)
+    faculties.update(foreign_site_updated_on=Subquery(latest))

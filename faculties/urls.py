@@ -8,6 +8,7 @@ urlpatterns = [
     *views.faculties.urls(),
     *views.disciplines.urls(),
     *views.faculty_years.urls(),
+    *views.site_updates.urls(),
     *views.leading_group.urls(),
     *views.coordinators.urls(),
     # Internationalization plans (plan_views.py)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from faculties import filters, forms
-from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember
+from faculties.models import CoordinatorMembership, Discipline, Faculty, FacultyYear, LeadingGroupMember, SiteUpdate
 from intlportal import access
 from intlportal.views import Column, RecordDetailView, RecordPages
 
@@ -61,6 +61,22 @@ faculty_years = RecordPages(
     ],
     sort_default="-year", export_kind="faculty_years",
     detail_fields=["faculty", "year", "teachers", "students"],
+)
+
+# The dated log the assessment's "foreign-language website updated" reads: a year counts
+# when a verified update is dated in it.
+site_updates = RecordPages(
+    SiteUpdate, "site-updates", form=forms.SiteUpdateForm, filterset=filters.SiteUpdateFilter,
+    columns=[
+        Column("faculty", _("faculty"), sort="faculty__code", link=True),
+        Column("updated_on", _("updated on"), sort="updated_on", link=True),
+        Column("url", _("website address")),
+        Column("note", _("what was updated")),
+    ],
+    sort_default="-updated_on", export_kind="site_updates",
+    empty_hint=_("No website updates match. Change the filters, or record the latest update of the "
+                 "faculty's foreign-language site."),
+    detail_fields=["faculty", "updated_on", "url", "note"],
 )
 
 leading_group = RecordPages(

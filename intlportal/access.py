@@ -165,6 +165,13 @@ def can_edit(user, obj: Model) -> bool:
 
 
 def can_delete(user, obj: Model) -> bool:
+    """Who may change a record may delete it, except that a coordinator may not delete a
+    record the office verified (``intlportal.verification``): it counts in the assessment,
+    and removing it is the office's decision.  Their own unverified entries they may."""
+    from intlportal.models import VerifiedRecord  # here: this module loads before the models
+
+    if not is_office(user) and isinstance(obj, VerifiedRecord) and obj.verified_at is not None:
+        return False
     return can_edit(user, obj)
 
 

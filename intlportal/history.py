@@ -3,8 +3,15 @@ records of every kind with a restore button.
 
 The trail itself is django-simple-history's: every ``Record`` model has ``history``, written on
 each create, change and delete (with the user, from ``HistoryRequestMiddleware``; imports and
-workflow services save through the ORM and are recorded the same way).  This module only reads
-it, and restores a deleted record from its last historical state.
+workflow services save through the ORM and are recorded the same way).  This module reads it,
+and restores a deleted record from its last historical state.
+
+Many-to-many fields that decide something — an agreement's faculties (who sees it), an event's
+and a program's partners — are in the trail too (``_history_m2m_fields`` on the model): every
+history entry keeps the set as it was then, so an entry shows who added or removed which
+record, and a restore brings the set back as it was in the record's last version.  A form's
+``set()`` records them through ``m2m_changed``; a bulk write, which sends no signal (an
+import), records them with ``record_m2m_history`` once the through rows are written.
 
 It is also a template library (``{% load history %}``, registered in settings) giving record
 pages their "History" link.
@@ -13,6 +20,7 @@ pages their "History" link.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,12 +31,13 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, ForeignKey, Model, OuterRef, Q, Window
+from django.db.models import Count, Exists, ForeignKey, Model, OuterRef, Q, Subquery, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from intlportal import access
@@ -65,6 +74,54 @@ def _tracked_fields(model):
     return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
 
 
+def m2m_fields(model) -> list:
+    """The many-to-many fields whose sets the model's history keeps."""
+    return list(getattr(model.history.model, "_history_m2m_fields", ()))
+
+
+def _m2m_history(model, m2m):
+    """The history model of one tracked many-to-many field: one row per member of the set, per
+    history entry (``history_id``), with the through model's columns."""
+    return getattr(model.history.model, m2m.name).model
+
+
+def _m2m_sets(model, m2m, history_ids) -> dict[int, set]:
+    """{history id: the set's member ids} for the given history entries (one query)."""
+    sets: dict[int, set] = defaultdict(set)
+    target = f"{m2m.m2m_reverse_field_name()}_id"
+    for history_id, member in (_m2m_history(model, m2m).objects.filter(history_id__in=list(history_ids))
+                               .values_list("history_id", target)):
+        sets[history_id].add(member)
+    return sets
+
+
+M2M_BATCH = 500  # records per statement (SQLite bounds the parameters)
+
+
+def record_m2m_history(model, records) -> None:
+    """Keep the many-to-many sets of ``records`` in their latest history entries, for writes that
+    bypass ``m2m_changed``: call it after the through rows are written (an import writes them
+    with ``bulk_create``).  Replaces what those entries held; one query per step and batch."""
+    fields = m2m_fields(model)
+    pks = [r.pk for r in records]
+    if not fields or not pks:
+        return
+    newest = model.history.filter(id=OuterRef("id")).order_by("-history_date", "-history_id").values("history_id")
+    for start in range(0, len(pks), M2M_BATCH):
+        batch = pks[start:start + M2M_BATCH]
+        entries = dict(model.history.filter(id__in=batch, history_id=Subquery(newest[:1]))
+                       .values_list("id", "history_id"))
+        for m2m in fields:
+            through, source = m2m.remote_field.through, m2m.m2m_field_name()
+            columns = [f.attname for f in through._meta.concrete_fields]
+            history = _m2m_history(model, m2m)
+            history.objects.filter(history_id__in=list(entries.values())).delete()
+            history.objects.bulk_create([
+                history(history_id=entries[row[f"{source}_id"]], **row)
+                for row in through.objects.filter(**{f"{source}_id__in": list(entries)}).values(*columns)
+            ])
+
+
 def _show(value) -> str:
     if value is None or value == "":
         return "—"
@@ -84,6 +141,9 @@ class Change:
     label: str
     old: str
     new: str
+    # A many-to-many field: the names that joined and left the set.
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,9 +176,36 @@ class _Labels:
         return _show(raw)
 
 
+class _Sets:
+    """The many-to-many sets of history entries, with their members' names: one query per
+    tracked field for the sets, one for the names."""
+
+    def __init__(self, model, rows):
+        self.fields = m2m_fields(model)
+        ids = [r.history_id for r in rows]
+        self.sets = {m2m.name: _m2m_sets(model, m2m, ids) for m2m in self.fields}
+        self.names = {}
+        for m2m in self.fields:
+            members = set().union(*self.sets[m2m.name].values())
+            self.names[m2m.name] = m2m.related_model._default_manager.in_bulk(members) if members else {}
+
+    def of(self, m2m, row) -> set:
+        return self.sets[m2m.name].get(row.history_id, set())
+
+    def show(self, m2m, members) -> list[str]:
+        known = self.names[m2m.name]
+        return sorted(str(known[m]) if m in known else _("deleted record #%(id)s") % {"id": m} for m in members)
+
+    def change(self, m2m, old: set, new: set) -> Change:
+        return Change(str(m2m.verbose_name), ", ".join(self.show(m2m, old)) or "—",
+                      ", ".join(self.show(m2m, new)) or "—",
+                      added=self.show(m2m, new - old), removed=self.show(m2m, old - new))
+
+
 def _entries(model, rows: list, before) -> list[Entry]:
     """``rows`` newest first; ``before`` is the entry just older than the last row (or None)."""
-    labels = _Labels(model, [*rows, *([before] if before else [])])
+    every = [*rows, *([before] if before else [])]
+    labels, sets = _Labels(model, every), _Sets(model, every)
     entries = []
     for index, row in enumerate(rows):
         older = rows[index + 1] if index + 1 < len(rows) else before
@@ -128,11 +215,18 @@ def _entries(model, rows: list, before) -> list[Entry]:
                 old, new = getattr(older, f.attname), getattr(row, f.attname)
                 if old != new:
                     entry.changes.append(Change(str(f.verbose_name), labels.value(f, old), labels.value(f, new)))
+            for m2m in sets.fields:
+                old, new = sets.of(m2m, older), sets.of(m2m, row)
+                if old != new:
+                    entry.changes.append(sets.change(m2m, old, new))
         elif row.history_type == "+":
             for f in labels.fields:
                 raw = getattr(row, f.attname)
                 if raw not in (None, ""):
                     entry.changes.append(Change(str(f.verbose_name), "", labels.value(f, raw)))
+            for m2m in sets.fields:
+                if sets.of(m2m, row):
+                    entry.changes.append(sets.change(m2m, set(), sets.of(m2m, row)))
         entries.append(entry)
     return entries
 
@@ -285,8 +379,34 @@ def deleted_records(request):
     })
 
 
+def _last_version(model, deleted):
+    """The record's last history entry before ``deleted``: the deletion's own entry holds no
+    many-to-many set (the through rows go first), this one holds the set as it last was."""
+    earlier = Q(history_date__lt=deleted.history_date) | Q(history_date=deleted.history_date,
+                                                           history_id__lt=deleted.history_id)
+    return (model.history.filter(earlier, id=deleted.id).exclude(history_type="-")
+            .order_by("-history_date", "-history_id").first())
+
+
+def _restore_sets(model, instance, deleted) -> int:
+    """Give the restored record its many-to-many sets as they were in its last version; returns
+    how many members were left out because they no longer exist."""
+    fields = m2m_fields(model)
+    last = _last_version(model, deleted) if fields else None
+    left_out = 0
+    for m2m in fields:
+        wanted = _m2m_sets(model, m2m, [last.history_id]).get(last.history_id, set()) if last else set()
+        existing = set(m2m.related_model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+        left_out += len(wanted - existing)
+        if existing:
+            getattr(instance, m2m.name).set(sorted(existing))
+    return left_out
+
+
 def restore(*, model: type[Model], history_id: int, by) -> Model:
-    """Re-create a deleted record from its last historical state.
+    """Re-create a deleted record from its last historical state, its many-to-many sets (those
+    the history keeps) included; ``left_out`` on the record counts the members of those sets
+    that no longer exist.
 
     Refused with a ``ValidationError`` saying why when the record exists again, when a record
     it belongs to is itself deleted, or when another record now holds one of its unique values.
@@ -311,6 +431,7 @@ def restore(*, model: type[Model], history_id: int, by) -> Model:
     try:
         with transaction.atomic():
             instance.save(force_insert=True)
+            instance.left_out = _restore_sets(model, instance, historical)
     except IntegrityError as exc:
         raise ValidationError(_("The record could not be restored: another record holds one of its unique "
                                 "values, or something it refers to is gone.")) from exc
@@ -329,6 +450,11 @@ def restore_record(request, app_label: str, model_name: str, history_id: int):
         return redirect("history:deleted")
     messages.success(request, _("%(kind)s “%(record)s” was restored.") % {
         "kind": model._meta.verbose_name, "record": instance})
+    if instance.left_out:
+        messages.warning(request, ngettext(
+            "%(count)s record it was linked to no longer exists and was left out.",
+            "%(count)s records it was linked to no longer exist and were left out.",
+            instance.left_out) % {"count": instance.left_out})
     if hasattr(instance, "get_absolute_url"):
         return redirect(instance.get_absolute_url())
     return redirect("history:deleted")

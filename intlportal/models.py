@@ -50,6 +50,37 @@ class Record(models.Model):
     class Meta:
         abstract = True
 
+    # ``loaded_values()``: what the row held when read (attname → value), so that a receiver of
+    # ``post_save`` tells what a save changed without reading the row again (the assessment
+    # recomputes only the years a change touches).  A save or a refresh renews it.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._remember(kwargs.get("update_fields"))
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        record = super().from_db(db, field_names, values, **kwargs)
+        record._loaded = (field_names, values)  # the row as read; a dict only when asked for
+        return record
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember(fields)
+
+    def _remember(self, names) -> None:
+        fields = [self._meta.get_field(name) for name in names] if names else self._meta.concrete_fields
+        kept = (self.loaded_values() or {}) if names else {}
+        self._loaded = {**kept, **{f.attname: getattr(self, f.attname) for f in fields
+                                   if getattr(f, "concrete", False) and f.attname in self.__dict__}}
+
+    def loaded_values(self) -> dict | None:
+        """The values as read from (or last saved to) the database; None for a record built in
+        memory (a new one, or one rebuilt from its history)."""
+        loaded = getattr(self, "_loaded", None)
+        if isinstance(loaded, tuple):
+            loaded = self._loaded = dict(zip(*loaded, strict=True))
+        return loaded
+
     def locked_for_coordinator(self) -> bool:
         """True once the record left the stage in which a coordinator may change it."""
         return False

@@ -29,7 +29,8 @@ from django.views.generic import DeleteView, DetailView
 from django.views.generic.edit import CreateView, UpdateView
 from django_filters.views import FilterView
 
-from intlportal import access, exporting
+from intlportal import access, exporting, verification
+from intlportal.models import Verification
 from intlportal.versioning import StaleEdit, save_versioned
 
 
@@ -146,7 +147,7 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
             can_create=bool(self.create_url_name) and access.can_create(user, self.model),
             create_url=reverse(self.create_url_name) if self.create_url_name else None,
             export_kind=self.export_kind,
-            import_url=self.import_url() if access.can_create(user, self.model) else None,
+            import_url=self.import_url() if exporting.can_import(user, self.import_kind) else None,
             empty_hint=self.empty_hint,
             total_count=ctx["paginator"].count if ctx.get("paginator") else len(ctx["object_list"]),
         )
@@ -193,6 +194,43 @@ class RecordDetailView(ScopedQuerysetMixin, DetailView):
             verbose_name=self.model._meta.verbose_name,
         )
         return ctx
+
+
+def verification_notice(user, obj) -> dict | None:
+    """What a record's edit form says about its verification (the record's page shows its
+    state with ``portal/_verification.html``): where it stands, the office's comment on a
+    rejection, the proposal waiting (verified value → proposed value), and which of the two
+    the form holds — a coordinator edits their proposal, the office the verified values
+    (``RecordUpdateView.form_instance``)."""
+    if not verification.verifiable(obj) or verification.settled(obj):
+        return None
+    office = verification.enters_verified(user)
+    never = obj.verified_at is None
+    rejected = obj.verification == Verification.REJECTED
+    if rejected and never:
+        headline = _("The Foreign Affairs Office did not verify this record, so it counts for nothing in the "
+                     "assessment. Correct it and save it to submit it again.")
+    elif rejected:
+        headline = _("The Foreign Affairs Office rejected the change proposed below; the verified values "
+                     "still count. Edit the record to propose a corrected change.")
+    elif never:
+        headline = _("This record awaits the Foreign Affairs Office's verification: it counts in the "
+                     "assessment once the office verifies it.")
+    else:
+        headline = _("A change to this record awaits the Foreign Affairs Office's verification; until then "
+                     "the verified values count.")
+    hint = ""
+    if obj.staged:
+        hint = (_("The form shows the verified values. What you save is verified at once; the proposal "
+                  "stays in the work queue for you to verify or reject.") if office
+                else _("The form shows your proposed values. Saving replaces the proposal."))
+    return {
+        "tone": "warning" if rejected else "info",
+        "headline": headline,
+        "hint": hint,
+        "comment": obj.review_comment if rejected else "",
+        "changes": verification.changes(obj),
+    }
 
 
 def safe_return_url(request, candidate: str | None, fallback: str) -> str:
@@ -276,6 +314,18 @@ def duplicate_key(view, form):
     return view.form_invalid(form)
 
 
+def saved_message(obj, user, *, created: bool = False, staged: bool = False) -> str:
+    """The success message of a create or edit form, saying when the office must verify it."""
+    names = {"kind": obj._meta.verbose_name, "record": obj}
+    if staged:
+        return _("Your change to %(kind)s “%(record)s” awaits the Foreign Affairs Office's verification; "
+                 "until then the verified values count.") % names
+    done = (_("%(kind)s “%(record)s” was created.") if created else _("%(kind)s “%(record)s” was saved.")) % names
+    if verification.verifiable(obj) and obj.verified_at is None:
+        return f"{done} " + _("It counts in the assessment once the Foreign Affairs Office verifies it.")
+    return done
+
+
 class RecordCreateView(RecordFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if not access.can_create(request.user, self.model):
@@ -283,9 +333,9 @@ class RecordCreateView(RecordFormMixin, CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
+        verification.mark_entry(form.instance, by=self.request.user)
         response = super().form_valid(form)
-        messages.success(self.request, _("%(kind)s “%(record)s” was created.") % {
-            "kind": self.model._meta.verbose_name, "record": self.object})
+        messages.success(self.request, saved_message(self.object, self.request.user, created=True))
         return response
 
     def get_context_data(self, **kwargs):
@@ -303,21 +353,43 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
             raise PermissionDenied
         return obj
 
+    def form_instance(self, obj):
+        """The record the form edits: a coordinator edits their proposal waiting on a verified
+        record (``verification.proposed``), the office the verified values."""
+        if (verification.verifiable(obj) and obj.staged
+                and not verification.enters_verified(self.request.user)):
+            return verification.proposed(obj)
+        return obj
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.form_instance(kwargs["instance"])
+        return kwargs
+
     def form_valid(self, form):
+        staged = False
         try:
-            with_m2m = hasattr(form, "save_m2m")
-            self.object = form.save(commit=False)
             # The version the form validated (ScopedModelForm.clean_version); save_versioned
             # checks it again and never substitutes the current one.
-            save_versioned(self.object, expected_version=form.cleaned_data.get("version"))
-            if with_m2m:
-                form.save_m2m()
+            version = form.cleaned_data.get("version")
+            if verification.verifiable(self.model):
+                # A coordinator's change to a verified record is staged: the row, and so its
+                # many-to-many fields, stay as verified (no save_m2m).
+                many = {f.name: form.cleaned_data[f.name] for f in self.model._meta.many_to_many
+                        if f.name in form.cleaned_data}
+                self.object = verification.save_change(form.save(commit=False), by=self.request.user,
+                                                       expected_version=version, many=many)
+                staged = self.object.was_staged
+            else:
+                self.object = form.save(commit=False)
+                save_versioned(self.object, expected_version=version)
+                if hasattr(form, "save_m2m"):
+                    form.save_m2m()
         except StaleEdit as stale:
             return self.stale(form, stale)
         except ObjectDoesNotExist as gone:  # deleted while the form was open
             raise Http404 from gone
-        messages.success(self.request, _("%(kind)s “%(record)s” was saved.") % {
-            "kind": self.model._meta.verbose_name, "record": self.object})
+        messages.success(self.request, saved_message(self.object, self.request.user, staged=staged))
         return HttpResponseRedirect(self.get_success_url())
 
     def stale(self, form, stale: StaleEdit):
@@ -325,7 +397,7 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
         version so that saving again is a deliberate choice."""
         data = form.data.copy()
         data["version"] = str(stale.current_version)
-        fresh = type(self.object).objects.get(pk=self.object.pk)
+        fresh = self.form_instance(type(self.object).objects.get(pk=self.object.pk))
         new_form = self.get_form_class()(data=data, files=form.files, instance=fresh, user=self.request.user)
         new_form.is_valid()
         who = stale.changed_by or _("someone else")
@@ -339,6 +411,7 @@ class RecordUpdateView(RecordFormMixin, ScopedQuerysetMixin, UpdateView):
         ctx = super().get_context_data(**kwargs)
         ctx["title"] = _("Edit %(kind)s “%(record)s”") % {"kind": self.model._meta.verbose_name,
                                                           "record": self.object}
+        ctx["verification_notice"] = verification_notice(self.request.user, self.object)
         return ctx
 
 

@@ -11,8 +11,12 @@ class NotificationsConfig(AppConfig):
     # (templates/portal/_nav_extra.html).
 
     def ready(self) -> None:
+        from intlportal.verification import verification_decided
         from notifications import services
 
         # A plan submitted, approved or returned tells the people concerned.
         plan_submitted.connect(services.on_plan_submitted, dispatch_uid="notifications:plan-submitted")
         plan_decided.connect(services.on_plan_decided, dispatch_uid="notifications:plan-decided")
+        # The office's verification or rejection of an entry tells whoever entered it.
+        verification_decided.connect(services.on_verification_decided,
+                                     dispatch_uid="notifications:verification-decided")

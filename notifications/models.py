@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     CONTRACT_EXPIRING = "contract_expiring", _("Contract expiring")
     PERMIT_EXPIRING = "permit_expiring", _("Work permit expiring")
     REPORT_OVERDUE = "report_overdue", _("Post-exchange report overdue")
+    EVIDENCE_VERIFIED = "evidence_verified", _("Entry verified")
+    EVIDENCE_REJECTED = "evidence_rejected", _("Entry not verified")
 
 
 # The sentence of each kind.  Stored notifications keep only their parameters, so the list is
@@ -34,7 +36,12 @@ MESSAGES = {
                             "(in %(days)s days)."),
     Kind.REPORT_OVERDUE: _("The post-exchange report of “%(record)s” is overdue: the exchange ended "
                            "on %(due)s."),
+    Kind.EVIDENCE_VERIFIED: _("Your entry “%(record)s” has been verified by the Foreign Affairs Office."),
+    Kind.EVIDENCE_REJECTED: _("Your entry “%(record)s” did not pass the office's verification: %(comment)s"),
 }
+
+# Kinds whose sentence quotes the comment itself: the list and the e-mail do not repeat it.
+COMMENT_IN_MESSAGE = {Kind.EVIDENCE_REJECTED}
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -93,9 +100,14 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence in the active language."""
         actor = self.actor.get_full_name() or self.actor.username if self.actor_id else ""
-        values = {"actor": actor, "record": self.record_label, "due": "", "days": ""}
+        values = {"actor": actor, "record": self.record_label, "due": "", "days": "", "comment": self.comment}
         values.update(self.params)
         return str(MESSAGES[self.kind]) % values
+
+    @property
+    def extra_comment(self) -> str:
+        """The comment shown under the sentence: empty when the sentence already quotes it."""
+        return "" if self.kind in COMMENT_IN_MESSAGE else self.comment
 
     @property
     def is_read(self) -> bool:

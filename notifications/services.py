@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from intlportal.access import COORDINATOR, OFFICE
+from intlportal.access import COORDINATOR, OFFICE, record_faculty_ids
 from notifications.models import Kind, Notification
 from notifications.tasks import send_notification_email
 
@@ -85,6 +85,23 @@ def on_plan_submitted(sender, *, plan, by, comment: str = "", **kwargs) -> None:
 def on_plan_decided(sender, *, plan, by, comment: str = "", **kwargs) -> None:
     """``faculties.signals.plan_decided``'s receiver."""
     notify_plan_decided(plan=plan, by=by, comment=comment)
+
+
+def notify_verification_decided(*, record, by, verified: bool, comment: str = "",
+                                submitted_by=None) -> list[Notification]:
+    """The office's verification or rejection tells the person who entered what was decided,
+    or, when nobody is known (a record loaded by a command), the coordinators of its faculty.
+    A rejection carries the office's comment: it says what to correct."""
+    recipients = [submitted_by] if getattr(submitted_by, "pk", None) else coordinators_of(record_faculty_ids(record))
+    kind = Kind.EVIDENCE_VERIFIED if verified else Kind.EVIDENCE_REJECTED
+    return notify(recipients=recipients, kind=kind, record=record, actor=by, comment=comment, exclude=by)
+
+
+def on_verification_decided(sender, *, record, by, verified: bool, comment: str = "", submitted_by=None,
+                            **kwargs) -> None:
+    """``intlportal.verification.verification_decided``'s receiver."""
+    notify_verification_decided(record=record, by=by, verified=verified, comment=comment,
+                                submitted_by=submitted_by)
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:

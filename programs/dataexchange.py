@@ -3,15 +3,20 @@
 Programs are the office's (``COORDINATOR_CREATES = False``), so only the office imports
 them; an import may set any status, as when the office loads its existing programs, and each
 status it sets is recorded as a workflow step (``workflow``) — day-to-day moves go through
-the lifecycle actions on the program's page.
+the lifecycle actions on the program's page.  A status an import sets (or a program it
+creates in a status) is also a dated step of the program's status history, which the
+assessment reads: the import's ``records_imported`` writes it (``services.status_history_sync``;
+bulk writes send no ``post_save``).
 """
 
 from django.utils.translation import gettext as _
 
 from dataexchange.columns import Choice, Column, Date, ForeignKey, Integer, Text
 from dataexchange.registry import ImportWorkflow, Kind, ordered, register
+from dataexchange.signals import records_imported
 from faculties.models import Faculty
 from programs.models import CooperativeProgram, ProgramTeacherTraining
+from programs.services import status_history_sync
 
 
 def date_in_year(values: dict) -> dict[str, str]:
@@ -43,6 +48,13 @@ register(Kind(
     checks=[ordered("approved_on", "expires_on")],
     workflow=ImportWorkflow("status", initial=CooperativeProgram.Status.PROPOSED),
 ))
+
+
+def programs_imported(sender, user=None, **kwargs) -> None:
+    status_history_sync(by=user)
+
+
+records_imported.connect(programs_imported, sender=CooperativeProgram, dispatch_uid="program-status-history:imported")
 
 register(Kind(
     name="program_trainings",

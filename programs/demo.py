@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from exchanges.models import PartnerInstitution
-from programs.models import CooperativeProgram, ProgramCourse, ProgramEnrollment, ProgramTeacherTraining
+from programs.models import (
+    CooperativeProgram,
+    ProgramCourse,
+    ProgramEnrollment,
+    ProgramStatusChange,
+    ProgramTeacherTraining,
+)
 from staff.models import TeachingAssignment
 
 Status = CooperativeProgram.Status
@@ -69,6 +75,21 @@ def _courses(program, curriculum, rng) -> list[ProgramCourse]:
     return courses
 
 
+def status_steps(status: str, approved_on: date | None, this_year: int) -> list[tuple[str, date]]:
+    """The dated status history of a demo program: approved on its approval date, enrolling
+    from the first September intake after it; a program not yet approved was proposed last
+    autumn (and declared this spring)."""
+    if approved_on is None:
+        steps = [(Status.PROPOSED, date(this_year - 1, 10, 15))]
+        if status == Status.DECLARED:
+            steps.append((Status.DECLARED, date(this_year, 3, 1)))
+        return steps
+    steps = [(Status.APPROVED, approved_on)]
+    if status == Status.ENROLLING:
+        steps.append((Status.ENROLLING, date(approved_on.year + 1, 9, 1)))
+    return steps
+
+
 def seed(ctx) -> None:
     rng = ctx.rng
     this_year = ctx.this_year
@@ -88,6 +109,9 @@ def seed(ctx) -> None:
         })
         if not created:
             continue
+        ProgramStatusChange.objects.bulk_create(
+            ProgramStatusChange(program=program, status=step, effective_on=day)
+            for step, day in status_steps(status, approved_on, this_year))
         if partners:
             program.partners.set(rng.sample(partners, k=min(len(partners), rng.choice([1, 1, 2]))))
         if curriculum:

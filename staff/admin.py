@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from intlportal.admin import RecordAdmin
 from staff.models import (
     ForeignTeacherContract,
     LanguageAssessment,
@@ -12,18 +12,18 @@ from staff.models import (
 
 
 @admin.register(StaffMember)
-class StaffMemberAdmin(SimpleHistoryAdmin):
+class StaffMemberAdmin(RecordAdmin):
     list_display = ["staff_no", "name", "faculty", "category", "title"]
     list_filter = ["category", "faculty"]
     search_fields = ["staff_no", "name"]
 
 
 @admin.register(ForeignTeacherContract)
-class ForeignTeacherContractAdmin(SimpleHistoryAdmin):
+class ForeignTeacherContractAdmin(RecordAdmin):
     list_display = ["staff_member", "category", "starts_on", "ends_on", "status"]
     list_filter = ["status", "category"]
     raw_id_fields = ["staff_member"]
 
 
 for model in (TeachingAssignment, TeachingEvaluation, LanguageAssessment, Publication):
-    admin.site.register(model, SimpleHistoryAdmin, raw_id_fields=["staff_member"])
+    admin.site.register(model, RecordAdmin, raw_id_fields=["staff_member"])

@@ -8,6 +8,9 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from intlportal.navigation import register
+        from staff import receivers
+
+        receivers.connect()
 
         section = _("Staff")
         register(section, _("Staff members"), "staff:staffmember-list", order=20)

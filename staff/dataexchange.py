@@ -2,10 +2,15 @@
 
 Contracts are exported and imported with their salary and work permit by the office alone:
 those columns are ``personal``, so anyone else's export leaves them out.
+
+A staff import writes in bulk, without ``post_save``: its ``records_imported`` brings the
+staff members' dated standings (category, overseas degree) up to the rows it wrote, as
+``staff.receivers`` does for a single save.
 """
 
 from dataexchange.columns import Bool, Choice, Column, Country, Date, Decimal, ForeignKey, Integer, Text
 from dataexchange.registry import Kind, ordered, register
+from dataexchange.signals import records_imported
 from faculties.models import Faculty
 from staff.models import (
     SEMESTER_RE,
@@ -15,6 +20,7 @@ from staff.models import (
     StaffMember,
     TeachingAssignment,
 )
+from staff.services import standings_sync
 
 
 def _staff_no():
@@ -50,6 +56,13 @@ register(Kind(
     year=lambda member: (member.left_on or member.hired_on).year if (member.left_on or member.hired_on) else None,
     checks=[ordered("hired_on", "left_on")],
 ))
+
+
+def staff_imported(sender, **kwargs) -> None:
+    standings_sync()
+
+
+records_imported.connect(staff_imported, sender=StaffMember, dispatch_uid="staff-standings:imported")
 
 register(Kind(
     name="contracts",

@@ -2,7 +2,8 @@
 and publications (part of ``seed_demo``).
 
 Faculties differ on purpose (overseas degrees, foreign teachers, language passes,
-international publications), so the assessment indicators vary across them.
+international publications), so the assessment indicators vary across them.  Every staff
+member's standing (category, overseas degree) holds from their hire date.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from staff.models import (
     TeachingEvaluation,
     semesters_of_year,
 )
+from staff.services import standings_sync
 
 FOREIGN_PEOPLE = [
     ("GB", "Oliver Bennett"), ("US", "Emily Carter"), ("CA", "Liam Tremblay"), ("AU", "Charlotte Wilson"),
@@ -165,6 +167,7 @@ def seed(ctx) -> None:
                     is_international=international,
                     doi=f"10.{rng.randint(1000, 9999)}/{code.lower()}.{year}.{number + 1:03d}" if international else ""))
         Publication.objects.bulk_create(publications)
+    standings_sync()  # the bulk writes above send no post_save
     ctx.log(f"staff: {StaffMember.objects.count()}, foreign: {StaffMember.objects.foreign().count()}, "
             f"contracts: {ForeignTeacherContract.objects.count()}, "
             f"evaluations: {TeachingEvaluation.objects.count()}, publications: {Publication.objects.count()}")

@@ -37,6 +37,7 @@ from faculties.models import (
     InternationalizationPlan,
     LeadingGroupMember,
     PlanTarget,
+    SiteUpdate,
 )
 from intlportal.models import User
 from notifications.models import Notification
@@ -44,6 +45,7 @@ from programs.models import (
     CooperativeProgram,
     ProgramCourse,
     ProgramEnrollment,
+    ProgramStatusChange,
     ProgramTeacherTraining,
 )
 from staff.models import (
@@ -51,6 +53,7 @@ from staff.models import (
     LanguageAssessment,
     Publication,
     StaffMember,
+    StaffStanding,
     TeachingAssignment,
     TeachingEvaluation,
 )
@@ -64,6 +67,13 @@ def today() -> datetime.date:
 def days(n: int) -> datetime.date:
     """``n`` days from today (negative: ago)."""
     return today() + datetime.timedelta(days=n)
+
+
+def unverified_trait() -> factory.Trait:
+    """The ``unverified`` trait of the kinds the office verifies: entered by a coordinator and
+    not verified yet (pending, counting nothing).  Without it a record is verified, as what the
+    office enters is."""
+    return factory.Trait(verification="pending", verified_at=None)
 
 
 # --- accounts --------------------------------------------------------------------------
@@ -113,10 +123,26 @@ class FacultyYearFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FacultyYear
 
+    class Params:
+        unverified = unverified_trait()
+
     faculty = factory.SubFactory(FacultyFactory)
     year = 2025
     teachers = 100
     students = 2000
+
+
+class SiteUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteUpdate
+
+    class Params:
+        unverified = unverified_trait()
+
+    faculty = factory.SubFactory(FacultyFactory)
+    updated_on = factory.Sequence(lambda n: datetime.date(2025, 1, 1) + datetime.timedelta(days=n))
+    url = "https://en.example.edu.cn/"
+    note = "News and programs updated"
 
 
 class LeadingGroupMemberFactory(factory.django.DjangoModelFactory):
@@ -164,12 +190,25 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffMember
 
+    class Params:
+        unverified = unverified_trait()
+
     faculty = factory.SubFactory(FacultyFactory)
     staff_no = factory.Sequence(lambda n: f"T{n:05d}")
     name = factory.Sequence(lambda n: f"教师{n}")
     category = StaffMember.Category.DOMESTIC
     title = StaffMember.Title.LECTURER
     hired_on = datetime.date(2015, 9, 1)
+
+
+class StaffStandingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffStanding
+
+    staff_member = factory.SubFactory(StaffMemberFactory)
+    effective_on = datetime.date(2025, 1, 1)
+    category = StaffMember.Category.DOMESTIC
+    has_overseas_degree = False
 
 
 class ForeignTeacherFactory(StaffMemberFactory):
@@ -196,6 +235,9 @@ class TeachingAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TeachingAssignment
 
+    class Params:
+        unverified = unverified_trait()
+
     staff_member = factory.SubFactory(ForeignTeacherFactory)
     semester = "2025-2026-1"
     course = factory.Sequence(lambda n: f"Academic English {n}")
@@ -217,6 +259,9 @@ class LanguageAssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LanguageAssessment
 
+    class Params:
+        unverified = unverified_trait()
+
     staff_member = factory.SubFactory(StaffMemberFactory)
     date = datetime.date(2025, 6, 1)
     language = "English"
@@ -230,6 +275,7 @@ class PublicationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         in_2025 = factory.Trait(year=2025)
+        unverified = unverified_trait()
 
     staff_member = factory.SubFactory(StaffMemberFactory)
     year = 2024
@@ -254,6 +300,15 @@ class CooperativeProgramFactory(factory.django.DjangoModelFactory):
     approval_no = factory.Sequence(lambda n: f"MOE00XX{n:04d}N")
     approved_on = datetime.date(2020, 6, 1)
     expires_on = datetime.date(2030, 6, 1)
+
+
+class ProgramStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramStatusChange
+
+    program = factory.SubFactory(CooperativeProgramFactory)
+    status = CooperativeProgram.Status.APPROVED
+    effective_on = datetime.date(2020, 6, 1)
 
 
 class ProgramCourseFactory(factory.django.DjangoModelFactory):
@@ -281,6 +336,9 @@ class ProgramEnrollmentFactory(factory.django.DjangoModelFactory):
 class ProgramTeacherTrainingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProgramTeacherTraining
+
+    class Params:
+        unverified = unverified_trait()
 
     program = factory.SubFactory(CooperativeProgramFactory)
     year = 2025
@@ -354,6 +412,7 @@ class MobilityFactory(factory.django.DjangoModelFactory):
             starts_on=factory.LazyAttribute(lambda m: m.ends_on - datetime.timedelta(days=10)),
         )
         reported = factory.Trait(report_submitted_at=factory.LazyFunction(timezone.now))
+        unverified = unverified_trait()
 
     faculty = factory.SubFactory(FacultyFactory)
     direction = Mobility.Direction.OUTBOUND
@@ -372,6 +431,7 @@ class EventFactory(factory.django.DjangoModelFactory):
         model = Event
 
     class Params:
+        unverified = unverified_trait()
         in_2025 = factory.Trait(kind=Event.Kind.CONFERENCE_HOSTED, date=datetime.date(2025, 5, 20))
 
     faculty = factory.SubFactory(FacultyFactory)

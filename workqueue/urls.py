@@ -5,4 +5,5 @@ from workqueue import views
 app_name = "workqueue"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("verification/", views.verification, name="verification"),
 ]

@@ -1,20 +1,26 @@
-"""The office's work queue: everything waiting for the office, on one page."""
+"""The office's work queue: everything waiting for the office, on one page; and the list of
+evidence awaiting the office's verification, where the office verifies or rejects it in bulk."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exchanges.models import REPORT_DUE_DAYS
 from intlportal import access
 from staff.models import EXPIRY_WARNING_DAYS
-from workqueue import selectors
+from workqueue import selectors, services
+from workqueue.forms import VerificationFilterForm
 
 SHOWN = 20  # items listed per section; the count says how many there are in all
+TO_VERIFY_PER_PAGE = 50
 
 
 @dataclass
@@ -41,9 +47,22 @@ def _fill(section: Section, qs, make) -> Section:
     return section
 
 
+def verification_section() -> Section:
+    """The evidence awaiting verification: the oldest entries, and the way to the full list."""
+    section = Section("verification", _("Evidence to verify"), _("Nothing awaits verification."),
+                      more_url=reverse("workqueue:verification"))
+    keys = selectors.awaiting_verification()
+    section.total = keys.count()
+    if section.total:
+        section.items = [Item(str(item.record), item.url, f"{item.kind} · {item.faculty or '—'}", item.entered_at)
+                         for item in selectors.pending_items(keys[:SHOWN])]
+    return section
+
+
 def build_sections() -> list[Section]:
     expiry = {"days": EXPIRY_WARNING_DAYS}
     sections = [
+        verification_section(),
         _fill(Section("plans", _("Plans to review"), _("No plan is waiting for review."),
                       more_url=reverse("faculties:plan-list") + "?status=submitted"),
               selectors.plans_to_review(),
@@ -89,4 +108,79 @@ def index(request):
         "sections": sections,
         "waiting": sum(s.total for s in sections),
         "shown": SHOWN,
+    })
+
+
+def verification(request):
+    """Every record awaiting the office's verification, oldest first, with what it changes; the
+    office ticks items and verifies or rejects them with one comment.
+
+    A rejection asks for confirmation: the page's script asks in the browser, and without it
+    the server shows a confirmation page first.  Whatever cannot be decided (changed since the
+    page was opened, invalid once applied) is reported and stays pending; the rest goes through.
+    """
+    if not access.is_office(request.user):
+        raise PermissionDenied
+    filters = VerificationFilterForm(request.GET)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    if request.method != "POST":
+        return _verification_page(request, filters, criteria, select_all=request.GET.get("select") == "all")
+    action = request.POST.get("action")
+    tokens = request.POST.getlist("item")
+    comment = request.POST.get("comment", "").strip()
+    if action not in {"verify", "reject"} or not tokens:
+        messages.error(request, _("Nothing was decided: tick the items first, then press “Verify selected” "
+                                  "or “Reject selected”."))
+        return _verification_page(request, filters, criteria, selected=tokens, comment=comment)
+    if action == "reject" and not comment:
+        messages.error(request, _("Nothing was rejected: write in the comment what is wrong — the coordinator "
+                                  "reads it to correct the entry. Your selection is kept."))
+        return _verification_page(request, filters, criteria, selected=tokens, comment=comment)
+    if action == "reject" and request.POST.get("confirmed") != "1":
+        return render(request, "workqueue/verification_reject.html", {
+            "title": _("Reject the selected entries?"),
+            "records": [(token, obj, obj._meta.verbose_name)
+                        for token, obj in services.load(services.parse(tokens)).items()],
+            "comment": comment,
+            "back_url": request.get_full_path(),
+        })
+    outcome = services.decide(tokens, verified=action == "verify", by=request.user, comment=comment)
+    if outcome.decided:
+        count = len(outcome.decided)
+        if action == "verify":
+            text = ngettext("%(count)d entry verified: it counts in the assessment from now on.",
+                            "%(count)d entries verified: they count in the assessment from now on.", count)
+        else:
+            text = ngettext("%(count)d entry rejected: whoever entered it is notified with your comment.",
+                            "%(count)d entries rejected: whoever entered them is notified with your comment.",
+                            count)
+        messages.success(request, text % {"count": count})
+    if outcome.refused:
+        count = len(outcome.refused)
+        messages.warning(request, ngettext("%(count)d entry was not decided and stays as it was:",
+                                           "%(count)d entries were not decided and stay as they were:",
+                                           count) % {"count": count})
+    for refusal in outcome.refused:
+        messages.warning(request, refusal)
+    return redirect(request.get_full_path())
+
+
+def _verification_page(request, filters, criteria, *, selected=(), comment: str = "", select_all: bool = False):
+    page = Paginator(selectors.awaiting_verification(**criteria), TO_VERIFY_PER_PAGE).get_page(
+        request.GET.get("page"))
+    items = selectors.pending_items(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("select", None)
+    return render(request, "workqueue/verification.html", {
+        "title": _("Evidence to verify"),
+        "filter_form": filters,
+        "filtered": any(criteria.values()),
+        "items": items,
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "query_string": query.urlencode(),
+        "selected": set(selected) if not select_all else {item.token for item in items},
+        "comment": comment,
     })

@@ -35,6 +35,7 @@ from tests.factories import (
     ProgramEnrollmentFactory,
     ProgramTeacherTrainingFactory,
     PublicationFactory,
+    SiteUpdateFactory,
     StaffMemberFactory,
     StudentLanguageTestFactory,
     TeachingAssignmentFactory,
@@ -86,6 +87,7 @@ class Endpoint:
 ENDPOINTS = [
     Endpoint("faculties", lambda faculty: faculty),
     Endpoint("faculty-years", lambda faculty: FacultyYearFactory(faculty=faculty, year=next(_years))),
+    Endpoint("site-updates", lambda faculty: SiteUpdateFactory(faculty=faculty)),
     Endpoint("disciplines", lambda faculty: DisciplineFactory(faculty=faculty)),
     Endpoint("leading-group-members", lambda faculty: LeadingGroupMemberFactory(faculty=faculty)),
     Endpoint("plans", _plan, prefetches=("plan targets",)),

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from assessment.models import AssessmentRun
+from assessment.publishing import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,17 @@ def test_run_list_query_count_does_not_grow_with_runs(office_client, run_2025, d
     AssessmentRun.objects.bulk_create(AssessmentRun(year=2000 + n, document={}) for n in range(5))
     with django_assert_num_queries(5):
         office_client.get("/api/v1/assessment-runs/")
+
+
+def test_the_year_document_is_the_published_run_and_the_latest_only_on_request(office, personas, run_2025):
+    publish(run_2025, by=office)
+    newer = AssessmentRun.objects.create(year=2025, document={"year": 2025, "faculties": []})
+
+    for role in ("office", "leader", "coord_a"):
+        body = personas[role].get("/api/v1/assessment/2025/").json()
+        assert (body["status"], body["run"], body["publication"]["version"]) == ("published", run_2025.pk, 1), role
+        assert [entry["code"] for entry in body["faculties"]] == ["A", "B"]
+    latest = personas["leader"].get("/api/v1/assessment/2025/?run=latest").json()
+    assert (latest["status"], latest["run"], latest["faculties"]) == ("provisional", newer.pk, [])
+    # A coordinator asking for the latest calculation is served the official result.
+    assert personas["coord_a"].get("/api/v1/assessment/2025/?run=latest").json()["run"] == run_2025.pk

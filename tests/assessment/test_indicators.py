@@ -25,6 +25,7 @@ from tests.factories import (
     PlanFactory,
     ProgramTeacherTrainingFactory,
     PublicationFactory,
+    SiteUpdateFactory,
     StaffMemberFactory,
     TeachingAssignmentFactory,
 )
@@ -54,7 +55,7 @@ def test_plan_approved_needs_an_approved_plan_covering_the_year(fa):
     assert indicator("plan_approved") == {"value": 1.0, "target": 1.0, "achievement": 1.0, "applicable": True}
 
 
-def test_partners_counts_distinct_partners_of_active_agreements_overlapping_the_year(fa):
+def test_partners_counts_distinct_partners_of_agreements_in_force_and_overlapping_the_year(fa):
     oxford = PartnerFactory(name="Oxford")
     AgreementFactory(in_2025=True, partner=oxford, faculties=[fa])
     AgreementFactory(in_2025=True, partner=oxford, faculties=[fa], kind="student_exchange")  # same partner: once
@@ -65,10 +66,12 @@ def test_partners_counts_distinct_partners_of_active_agreements_overlapping_the_
                      ends_on=D(2025, 1, 1))  # ends on the first day
     AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2020, 1, 1), ends_on=D(2024, 12, 31))  # ended before
     AgreementFactory(in_2025=True, faculties=[fa], starts_on=D(2026, 1, 1))  # not yet
-    AgreementFactory(in_2025=True, faculties=[fa], status="terminated")
+    AgreementFactory(in_2025=True, faculties=[fa], status="terminated")  # no termination date: no year
+    AgreementFactory(in_2025=True, faculties=[fa], status="terminated", terminated_on=D(2025, 1, 1))  # in force
+    AgreementFactory(in_2025=True, faculties=[fa], status="terminated", terminated_on=D(2024, 12, 31))
     AgreementFactory(in_2025=True, faculties=[fa], status="draft")
     AgreementFactory(in_2025=True, faculties=[])  # university-wide: counts for no faculty
-    assert indicator("partners")["value"] == 4.0
+    assert indicator("partners")["value"] == 5.0
 
 
 def test_an_agreement_listing_two_faculties_counts_for_both(fa):
@@ -179,10 +182,13 @@ def test_international_publications_per_teacher_uses_the_authors_faculty(fa):
 
 
 def test_cooperative_programs_count_approved_and_enrolling_programs(fa):
+    # Without a status history, a program's current status and approval date decide.
     CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.APPROVED)
     CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.ENROLLING)
+    CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.ENROLLING, approved_on=None)
     CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.CLOSED)
-    assert indicator("cooperative_programs")["value"] == 2.0
+    CooperativeProgramFactory(faculty=fa, status=CooperativeProgram.Status.APPROVED, approved_on=D(2026, 1, 1))
+    assert indicator("cooperative_programs")["value"] == 3.0
 
 
 def test_a_faculty_without_programs_has_a_zero_target_so_programs_do_not_apply(fa):
@@ -209,17 +215,24 @@ def test_program_teacher_training_is_zero_without_a_training_in_the_year(fa):
 
 
 @pytest.mark.parametrize(
-    ("url", "updated", "expected"),
+    ("updated", "expected"),
     [
-        ("https://a.example.edu.cn/en/", D(2025, 12, 31), 1.0),
-        ("https://a.example.edu.cn/en/", D(2024, 12, 31), 0.0),
-        ("https://a.example.edu.cn/en/", None, 0.0),
-        ("", D(2025, 6, 1), 0.0),
+        ([D(2025, 12, 31)], 1.0),
+        ([D(2025, 1, 1), D(2025, 6, 1)], 1.0),  # updated twice: still yes
+        ([D(2024, 12, 31), D(2026, 1, 1)], 0.0),  # before and after the year, not in it
+        ([], 0.0),
     ],
 )
-def test_foreign_site_updated_needs_a_url_updated_in_the_year(db, url, updated, expected):
-    FacultyFactory(code="A", foreign_site_url=url, foreign_site_updated_on=updated)
+def test_foreign_site_updated_needs_an_update_in_the_log_dated_in_the_year(db, updated, expected):
+    faculty = FacultyFactory(code="A", foreign_site_url="https://a.example.edu.cn/en/")
+    for day in updated:
+        SiteUpdateFactory(faculty=faculty, updated_on=day)
     assert indicator("foreign_site_updated")["value"] == expected
+
+
+def test_the_faculty_row_no_longer_decides_whether_the_site_was_updated(db):
+    FacultyFactory(code="A", foreign_site_url="https://a.example.edu.cn/en/", foreign_site_updated_on=D(2025, 6, 1))
+    assert indicator("foreign_site_updated")["value"] == 0.0
 
 
 def test_teacher_language_pass_share_counts_domestic_staff_passed_by_the_end_of_the_year(fa):

@@ -296,9 +296,9 @@ def test_coordinator_cannot_change_an_approved_mobility_by_import(office, coord_
 
 
 def test_agreement_faculties_are_a_semicolon_separated_list(office, faculty_a, faculty_b, partner):
-    upload = csv_file("partner,faculties,kind,title,signed_on,starts_on,ends_on,status\n"
+    upload = csv_file("partner,faculties,kind,title,signed_on,starts_on,ends_on,status,terminated_on\n"
                       "University of Edinburgh,A; B,student_exchange,两院协议,"
-                      "2024-12-01,2025-01-01,2027-12-31,active\n")
+                      "2024-12-01,2025-01-01,2027-12-31,active,\n")
     assert registry.import_rows("agreements", upload, user=office, dry_run=False).ok
     assert sorted(Agreement.objects.get().faculties.values_list("code", flat=True)) == ["A", "B"]
 

@@ -12,12 +12,15 @@ from tests.factories import (
     FacultyFactory,
     FacultyYearFactory,
     LeadingGroupMemberFactory,
+    SiteUpdateFactory,
 )
 
 # Record kinds owned by a faculty: (url name prefix, factory, form data builder)
 KINDS = {
     "discipline": (DisciplineFactory, lambda f: {"faculty": f.pk, "name_zh": "新学科", "name_en": "New"}),
     "facultyyear": (FacultyYearFactory, lambda f: {"faculty": f.pk, "year": 2020, "teachers": 10, "students": 20}),
+    "siteupdate": (SiteUpdateFactory, lambda f: {"faculty": f.pk, "updated_on": "2025-03-01",
+                                                 "url": "https://a.example.edu.cn/en/", "note": "新闻"}),
     "leadinggroupmember": (LeadingGroupMemberFactory,
                            lambda f: {"faculty": f.pk, "name": "王五", "position": "院长", "group_role": "leader"}),
 }
@@ -30,7 +33,7 @@ def url(name, *args):
 # --- anonymous --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["faculty-list", "discipline-list", "facultyyear-list",
+@pytest.mark.parametrize("name", ["faculty-list", "discipline-list", "facultyyear-list", "siteupdate-list",
                                   "leadinggroupmember-list", "coordinatormembership-list",
                                   "faculty-create", "discipline-create"])
 def test_anonymous_visitors_are_sent_to_sign_in(client, db, name):
@@ -87,10 +90,13 @@ def test_a_duplicate_faculty_code_is_refused_and_the_form_keeps_what_was_typed(o
     assert "重复学院" in response.content.decode()
 
 
-def test_the_website_date_needs_the_website(office_client, db):
+def test_the_faculty_form_no_longer_takes_the_website_date(office_client, db):
+    # When the site was updated is the website update log's (faculties.SiteUpdate): a date
+    # posted with the faculty is ignored, and the faculty's copy stays empty.
     response = office_client.post(url("faculty-create"), {
         "code": "W", "name_zh": "网", "name_en": "W", "foreign_site_updated_on": "2025-03-01"})
-    assert "foreign_site_url" in response.context["form"].errors
+    assert response.status_code == 302
+    assert Faculty.objects.get(code="W").foreign_site_updated_on is None
 
 
 def test_deleting_a_faculty_asks_for_confirmation_first(office_client, faculty_a):

@@ -156,7 +156,8 @@ def test_a_mobility_is_not_saved_without_a_valid_version(coord_a_client, faculty
 
 
 def test_the_edit_forms_still_save_with_the_version_they_carry(coord_a_client, faculty_a):
-    mobility = MobilityFactory(faculty=faculty_a, person_name="张三")
+    # Not yet verified: the coordinator's edit is saved, not proposed (intlportal.verification).
+    mobility = MobilityFactory(faculty=faculty_a, person_name="张三", unverified=True)
     edit = reverse("exchanges:mobility-edit", args=[mobility.pk])
     opened = form_data(coord_a_client.get(edit).content.decode())
     assert coord_a_client.post(edit, {**opened, "person_name": "李四"}).status_code == 302

@@ -42,6 +42,9 @@ COORDINATORS_CREATE = answers(leader=403)                    # a form for a kind
 OFFICE_CREATES = answers(leader=403, own=403, other=403)     # a form for a kind the office keeps
 OWN_EDITS = answers(leader=403, other=404)                   # faculty A's record, coordinators keep it
 OFFICE_EDITS = answers(leader=403, own=403, other=404)       # faculty A's record, the office keeps it
+# A record the office verified (intlportal.verification): its coordinator may propose changes,
+# but only the office deletes it.
+VERIFIED_DELETE = answers(leader=403, own=403, other=404)
 # The REST API: no session and no token answers 401 (with a WWW-Authenticate challenge).
 API_LIST = answers(anonymous=401)
 API_FACULTY_RECORD = answers(anonymous=401, other=404)
@@ -62,7 +65,8 @@ class Case:
 
 
 def crud(namespace: str, prefix: str, record: str, *, create: dict, detail: dict, edit: dict,
-         listing: dict = EVERY_ROLE, names: tuple[str, ...] = ("list", "create", "detail", "edit", "delete")):
+         listing: dict = EVERY_ROLE, names: tuple[str, ...] = ("list", "create", "detail", "edit", "delete"),
+         delete: dict | None = None):
     """The five generic pages of a record kind (``intlportal.views.RecordPages.urls``)."""
     pk = lambda world: [getattr(world, record).pk]  # noqa: E731
     rows = {
@@ -70,14 +74,16 @@ def crud(namespace: str, prefix: str, record: str, *, create: dict, detail: dict
         "create": Case(create),
         "detail": Case(detail, args=pk),
         "edit": Case(edit, args=pk),
-        "delete": Case(edit, args=pk),
+        "delete": Case(delete or edit, args=pk),
     }
     return {f"{namespace}:{prefix}-{name}": rows[name] for name in names}
 
 
-def coordinated(namespace: str, prefix: str, record: str):
-    """A kind each faculty's coordinator records for their own faculty."""
-    return crud(namespace, prefix, record, create=COORDINATORS_CREATE, detail=FACULTY_RECORD, edit=OWN_EDITS)
+def coordinated(namespace: str, prefix: str, record: str, *, verified: bool = False):
+    """A kind each faculty's coordinator records for their own faculty; ``verified``: a kind
+    the office verifies, whose world record is verified (so the coordinator may not delete it)."""
+    return crud(namespace, prefix, record, create=COORDINATORS_CREATE, detail=FACULTY_RECORD, edit=OWN_EDITS,
+                delete=VERIFIED_DELETE if verified else None)
 
 
 def office_kept(namespace: str, prefix: str, record: str, **kwargs):
@@ -102,6 +108,11 @@ def pk_of(record: str) -> Callable[[Any], list]:
     return lambda world: [getattr(world, record).pk]
 
 
+def verification_token(record) -> str:
+    """An item of the list of evidence to verify, as its checkbox sends it."""
+    return f"{record._meta.label_lower}:{record.pk}:{record.version}"
+
+
 MATRIX: dict[str, list[Case]] = {}
 
 
@@ -124,7 +135,8 @@ add({
 # --- faculties --------------------------------------------------------------------------------------
 add(office_kept("faculties", "faculty", "faculty_a"))
 add(coordinated("faculties", "discipline", "discipline"))
-add(coordinated("faculties", "facultyyear", "faculty_year"))
+add(coordinated("faculties", "facultyyear", "faculty_year", verified=True))
+add(coordinated("faculties", "siteupdate", "site_update", verified=True))
 add(coordinated("faculties", "leadinggroupmember", "leading_group_member"))
 add(office_kept("faculties", "coordinatormembership", "membership", names=("list", "create", "detail", "delete")))
 add(coordinated("faculties", "plan", "plan"))
@@ -147,19 +159,19 @@ add({
 })
 
 # --- staff ------------------------------------------------------------------------------------------
-add(coordinated("staff", "staffmember", "staff_member"))
+add(coordinated("staff", "staffmember", "staff_member", verified=True))
 add(office_kept("staff", "contract", "contract"))
-add(coordinated("staff", "assignment", "teaching_assignment"))
+add(coordinated("staff", "assignment", "teaching_assignment", verified=True))
 add(coordinated("staff", "evaluation", "evaluation"))
-add(coordinated("staff", "languageassessment", "language_assessment"))
-add(coordinated("staff", "publication", "publication"))
+add(coordinated("staff", "languageassessment", "language_assessment", verified=True))
+add(coordinated("staff", "publication", "publication", verified=True))
 
 # --- exchanges --------------------------------------------------------------------------------------
 add(shared("exchanges", "partner", "partner"))
 add(office_kept("exchanges", "agreement", "agreement"))
 add(shared("exchanges", "fundingscheme", "funding_scheme"))
-add(coordinated("exchanges", "mobility", "mobility"))
-add(coordinated("exchanges", "event", "event"))
+add(coordinated("exchanges", "mobility", "mobility", verified=True))
+add(coordinated("exchanges", "event", "event", verified=True))
 add(coordinated("exchanges", "languagetest", "language_test"))
 add({
     "exchanges:partner-autocomplete": Case(EVERY_ROLE, query="?q=Testland"),
@@ -179,7 +191,7 @@ add({
 add(office_kept("programs", "program", "program"))
 add(coordinated("programs", "enrollment", "enrollment"))
 add(coordinated("programs", "course", "course"))
-add(coordinated("programs", "training", "training"))
+add(coordinated("programs", "training", "training", verified=True))
 add({
     "programs:program-transition": Case(answers(office=DONE, leader=403, own=403, other=404), method="post",
                                         args=lambda world: [world.program.pk, "declare"]),
@@ -201,6 +213,13 @@ add({
     "assessment:run-start": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
                                  data=lambda world: {"year": world.assessed_year}),
     "assessment:run-detail": Case(OFFICE_PAGE, args=pk_of("assessment_run")),
+    # Only the office publishes a year's results; every role reads the published versions.
+    "assessment:publish": [
+        Case(OFFICE_PAGE, args=lambda world: [world.assessed_year], label="confirm"),
+        Case(answers(office=DONE, leader=403, own=403, other=403), args=lambda world: [world.assessed_year],
+             method="post", data=lambda world: {"run": world.assessment_run.pk}, label="publish"),
+    ],
+    "assessment:publication-list": Case(EVERY_ROLE, args=lambda world: [world.published_year]),
 })
 add(office_kept("assessment", "target", "target", names=("list", "create", "edit", "delete")))
 add(shared("assessment", "pool", "pool", names=("list", "create", "edit", "delete")))
@@ -234,6 +253,13 @@ add({
     "notifications:mark-read": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
     "notifications:mark-all-read": Case(answers(office=DONE, leader=DONE, own=DONE, other=DONE), method="post"),
     "workqueue:index": Case(OFFICE_PAGE),
+    # The evidence awaiting verification: the office verifies (here a settled record: refused
+    # with a message, and the list again).
+    "workqueue:verification": [
+        Case(OFFICE_PAGE, label="list"),
+        Case(answers(office=DONE, leader=403, own=403, other=403), label="verify", method="post",
+             data=lambda world: {"action": "verify", "item": verification_token(world.faculty_year)}),
+    ],
     "history:deleted": Case(OFFICE_PAGE),
     "history:record": Case(OFFICE_PAGE,
                            args=lambda world: ["exchanges", "mobility", world.mobility.pk]),
@@ -259,6 +285,7 @@ add({
 })
 add(api("faculty", "faculty_a"))
 add(api("faculty-year", "faculty_year"))
+add(api("site-update", "site_update"))
 add(api("discipline", "discipline"))
 add(api("leading-group-member", "leading_group_member"))
 add(api("plan", "plan"))

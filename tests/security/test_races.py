@@ -101,7 +101,8 @@ def faculty_case(office, faculty_a, coord_a):
 def mobility_case(office, faculty_a, coord_a):
     # mobility_save: the funding check, then save_versioned, in one transaction.
     scheme = FundingSchemeFactory(budget=1_000_000)
-    mobility = MobilityFactory(faculty=faculty_a, funding_scheme=scheme, amount=1000)
+    # Not yet verified, so the coordinators' saves change the row (not a proposal beside it).
+    mobility = MobilityFactory(faculty=faculty_a, funding_scheme=scheme, amount=1000, unverified=True)
     return [coord_a] * THREADS, Mobility, mobility.pk, reverse("exchanges:mobility-edit", args=[mobility.pk]), \
         "person_name"
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from api.services import token_issue
 from assessment.models import IncentivePool, Indicator, Target
+from assessment.publishing import publish
 from assessment.services import assessment_run
 from dataexchange.models import ImportJob
 from exchanges.models import Mobility
@@ -41,6 +42,10 @@ class World:
     def faculty_year(self):
         # Not 2025: the assessment run makes its own 2025 figures, and one test may need both.
         return factories.FacultyYearFactory(faculty=self.faculty_a, year=2024)
+
+    @cached_property
+    def site_update(self):
+        return factories.SiteUpdateFactory(faculty=self.faculty_a)
 
     @cached_property
     def leading_group_member(self):
@@ -182,6 +187,11 @@ class World:
         factories.FacultyYearFactory(faculty=self.faculty_a, year=2025)
         factories.FacultyYearFactory(faculty=self.faculty_b, year=2025)
         return assessment_run(year=2025, by=self.office)
+
+    @cached_property
+    def published_year(self) -> int:
+        publish(self.assessment_run, by=self.office)
+        return self.assessment_run.year
 
     @cached_property
     def indicator(self):

@@ -108,7 +108,8 @@ def test_only_the_office_creates_and_changes_contracts(personas, contract_a):
 
 
 def test_deleting_asks_for_confirmation_first(personas, teacher_a):
-    publication = PublicationFactory(staff_member=teacher_a)
+    # Their own entry, not yet verified: a verified one only the office deletes.
+    publication = PublicationFactory(staff_member=teacher_a, unverified=True)
 
     page = personas["coord_a"].get(url("publication-delete", publication.pk))
     assert page.status_code == 200
