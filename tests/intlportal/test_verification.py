@@ -35,6 +35,14 @@ from tests.factories import (
 from tests.formdata import form_data
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the English wording (the Chinese is checked by the catalogue's tests)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def changed(record, **values):
     """``record`` as a form would hand it over: a fresh copy with ``values`` typed in."""
     copy = type(record).objects.get(pk=record.pk)
