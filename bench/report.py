@@ -130,7 +130,8 @@ def _saves() -> list[str]:
            "done in the request (the recompute of the touched years runs after the response without a broker, in "
            "a worker with one).", "",
            "| data | broker | saves | median / p95 until answered | assessment in the request | "
-           "after the response (median) | goal |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+           "after the response (median) | goal | load average (1/5/15 min), when |",
+           "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |"]
     for name, r in every.items():
         none_in_request = r["assessment_runs_in_request"] == 0 and r["assessment_ms_in_request"] == 0
         goal = (f"median ≤ {GOALS['save_median_ms']} ms: {verdict(r['median_ms'] <= GOALS['save_median_ms'])}"
@@ -138,7 +139,8 @@ def _saves() -> list[str]:
                 else f"no assessment work in the request: {verdict(none_in_request)}")
         out.append(f"| {name} ({r['database']}) | {r['broker'] or 'none (in-process)'} | {r['saves']} | "
                    f"{r['median_ms']:.0f} / {r['p95_ms']:.0f} ms | {r['assessment_runs_in_request']} runs, "
-                   f"{r['assessment_ms_in_request']:.0f} ms | {r['after_response_median_ms']:.0f} ms | {goal} |")
+                   f"{r['assessment_ms_in_request']:.0f} ms | {r['after_response_median_ms']:.0f} ms | {goal} | "
+                   f"{' / '.join(str(x) for x in r.get('load_average', [])) or 'not recorded'}, {r.get('when', '')} |")
     return out
 
 

@@ -168,6 +168,9 @@ def measure(saves: int) -> dict:
 def save_result(name: str, result: dict) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     every = json.loads(SAVES_FILE.read_text()) if SAVES_FILE.exists() else {}
+    # The machine's load beside the figures: a median taken on a busy machine says little.
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    result["when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     every[name] = result
     SAVES_FILE.write_text(json.dumps(every, indent=1, ensure_ascii=False))
 

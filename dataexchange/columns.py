@@ -249,7 +249,9 @@ class Column:
     ``name`` is the header; ``field`` the model attribute it fills (default: the name);
     ``required`` whether a cell may be empty (default: what the model field says);
     ``personal`` marks office-only data (salary, passport, work permit): exports for anyone
-    else leave the column out, and only the office may import it.
+    else leave the column out, and only the office may import it; ``optional`` columns may be
+    left out of a file (a column added to a kind later, so that the office's existing
+    spreadsheets still import): an absent column leaves the field as it is.
     """
 
     name: str
@@ -257,6 +259,7 @@ class Column:
     field: str | None = None
     required: bool | None = None
     personal: bool = False
+    optional: bool = False
 
     def __post_init__(self) -> None:
         self.field = self.field or self.name

@@ -188,7 +188,8 @@ def _match_header(kind: Kind, header: list[str], user) -> list[Column]:
         elif name not in every:
             problems.append(_("“%(name)s” is not a column of %(kind)s.") % {"name": title, "kind": kind.label})
         seen.add(name)
-    missing = [column.name for column in allowed.values() if column.name not in seen and not column.personal]
+    missing = [column.name for column in allowed.values()
+               if column.name not in seen and not column.personal and not column.optional]
     if missing:
         problems.append(_("Missing columns: %(names)s.") % {"names": ", ".join(missing)})
     if problems:

@@ -91,7 +91,8 @@ register(Kind(
         Column("starts_on", Date()),
         Column("ends_on", Date()),
         Column("status", Choice(Agreement.Status)),
-        Column("terminated_on", Date()),
+        # Added with issue 14: files kept from before need not have it.
+        Column("terminated_on", Date(), optional=True),
     ],
     key=("partner", "title", "starts_on"),
     faculty="faculties",

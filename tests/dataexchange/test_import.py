@@ -24,6 +24,7 @@ from tests.dataexchange.helpers import (
     with_cell_row,
     xlsx_file,
 )
+from tests.factories import AgreementFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -301,6 +302,18 @@ def test_agreement_faculties_are_a_semicolon_separated_list(office, faculty_a, f
                       "2024-12-01,2025-01-01,2027-12-31,active,\n")
     assert registry.import_rows("agreements", upload, user=office, dry_run=False).ok
     assert sorted(Agreement.objects.get().faculties.values_list("code", flat=True)) == ["A", "B"]
+
+
+def test_an_agreement_file_kept_from_before_the_termination_date_still_imports(office, faculty_a, partner):
+    # ``terminated_on`` came later: a file without the column leaves the date as it is.
+    agreement = AgreementFactory(partner=partner, title="旧协议", starts_on=datetime.date(2020, 1, 1),
+                                 status="terminated", terminated_on=datetime.date(2024, 6, 30))
+    upload = csv_file("partner,faculties,kind,title,signed_on,starts_on,ends_on,status\n"
+                      "University of Edinburgh,A,student_exchange,旧协议,,2020-01-01,2027-12-31,terminated\n")
+    result = registry.import_rows("agreements", upload, user=office, dry_run=False)
+    assert result.ok, result.as_dict()
+    agreement.refresh_from_db()
+    assert (agreement.terminated_on, agreement.ends_on) == (datetime.date(2024, 6, 30), datetime.date(2027, 12, 31))
 
 
 @pytest.mark.parametrize("kind", ["partners", "funding_schemes", "faculties", "agreements"])
