@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import CoordinatorMembershipFactory, FacultyFactory, UserFactory
 
@@ -19,6 +20,14 @@ from tests.factories import CoordinatorMembershipFactory, FacultyFactory, UserFa
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English (Chinese, the default, is checked by the catalogue's tests)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

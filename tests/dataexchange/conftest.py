@@ -11,17 +11,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution
 from tests.factories import FacultyYearFactory, StaffMemberFactory
-
-
-@pytest.fixture
-def english():
-    """Messages read in English (Chinese, the default, is checked by its own tests)."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -9,22 +9,14 @@ import importlib
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import translation
 
 from dataexchange import registry
 from exchanges.models import Agreement
 from tests.dataexchange.helpers import csv_file
 from tests.factories import AgreementFactory, PartnerFactory, days, today
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the English wording (the Chinese is checked by the catalogue's tests)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 D = datetime.date
 migration = importlib.import_module("exchanges.migrations.0009_agreement_termination_dates")

@@ -34,13 +34,7 @@ from tests.factories import (
 )
 from tests.formdata import form_data
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the English wording (the Chinese is checked by the catalogue's tests)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def changed(record, **values):

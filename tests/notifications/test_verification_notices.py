@@ -6,22 +6,14 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from intlportal.models import Verification
 from intlportal.verification import reject, save_change, verify
 from notifications.models import Kind, Notification
 from tests.factories import CoordinatorMembershipFactory, FacultyYearFactory, MobilityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the English wording (the Chinese is checked by the catalogue's tests)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 
@@ -34,13 +26,13 @@ def proposal(faculty_a, coord_a):
 
 
 @pytest.fixture
-def english(coord_a):
+def reads_english(coord_a):
     coord_a.language = "en"
     coord_a.save()
     return coord_a
 
 
-def test_verifying_tells_the_coordinator_who_proposed_the_change(proposal, coord_a, office, english, mailoutbox,
+def test_verifying_tells_the_coordinator_who_proposed_the_change(proposal, coord_a, office, reads_english, mailoutbox,
                                                                   django_capture_on_commit_callbacks):
     other = UserFactory(username="coord_a2", roles=["coordinator"])
     CoordinatorMembershipFactory(user=other, faculty=proposal.faculty)
@@ -54,8 +46,8 @@ def test_verifying_tells_the_coordinator_who_proposed_the_change(proposal, coord
     assert mail.to == [coord_a.email] and note.message in mail.body
 
 
-def test_a_rejection_carries_the_offices_comment_once(proposal, coord_a, office, english, coord_a_client, mailoutbox,
-                                                       django_capture_on_commit_callbacks):
+def test_a_rejection_carries_the_offices_comment_once(proposal, coord_a, office, reads_english, coord_a_client,
+                                                      mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         reject(proposal, by=office, comment="Payroll lists 104 full-time teachers.")
     [note] = Notification.objects.filter(recipient=coord_a)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from dataexchange import registry
 from dataexchange.files import csv_stream
@@ -44,14 +43,7 @@ from tests.factories import (
 )
 from tests.formdata import form_data
 
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the English wording (the Chinese is checked by the catalogue's tests)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @dataclass(frozen=True)
