@@ -396,8 +396,10 @@ def verify(obj: Model, *, by, expected_version=None, comment: str = "") -> Model
 
     Raises ``VerificationError`` when there is nothing to verify, or when the proposal makes
     the record invalid or fails a registered check (funding); ``StaleEdit`` when the record
-    is no longer at ``expected_version``.
+    is no longer at ``expected_version``; ``PermissionDenied`` unless ``by`` is the office (or a
+    command), whichever path calls it.
     """
+    access.require(enters_verified(by))
     with transaction.atomic():
         row = _locked(obj, expected_version)
         if settled(row):
@@ -436,7 +438,8 @@ def verify(obj: Model, *, by, expected_version=None, comment: str = "") -> Model
 def reject(obj: Model, *, by, comment: str, expected_version=None) -> Model:
     """The office refuses what awaits it, saying why: the row keeps its verified values (a
     never-verified record goes on counting nothing), the proposal stays for the coordinator to
-    see and correct.  Returns the saved record."""
+    see and correct.  Returns the saved record; ``PermissionDenied`` unless ``by`` is the office."""
+    access.require(enters_verified(by))
     comment = (comment or "").strip()
     if not comment:
         raise VerificationError(_("Say what is wrong: a comment is required to reject “%(record)s”.")

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
@@ -298,3 +299,16 @@ def test_the_mobility_form_stages_a_coordinators_change_and_says_so(faculty_a, c
     response = coord_a_client.post(edit, {**data, "person_name": "李老师"}, follow=True)
     assert "awaits the Foreign Affairs Office" in response.content.decode()
     assert Mobility.objects.get(pk=mobility.pk).person_name == "张老师"
+
+
+@pytest.mark.parametrize("decide", [
+    lambda row, by: verification.verify(row, by=by),
+    lambda row, by: verification.reject(row, by=by, comment="不符"),
+])
+def test_only_the_office_decides_whatever_path_calls_the_service(faculty_a, coord_a, leader, decide):
+    row = FacultyYearFactory(faculty=faculty_a, unverified=True)
+    for outsider in (coord_a, leader):
+        with pytest.raises(PermissionDenied):
+            decide(row, outsider)
+    row.refresh_from_db()
+    assert (row.verification, row.verified_at) == (Verification.PENDING, None)
