@@ -1,7 +1,7 @@
 """The ranking and the scorecards of a run as an Excel workbook, and whether it is the year's
 published result (which version, when, by whom) or a provisional calculation.
 
-Written through the data exchange's one neutralising writer (``dataexchange.files.SheetWriter``):
+Written through the data exchange's one neutralising writer (``dataexchange.writing.SheetWriter``):
 a faculty or indicator named like a formula (``=HYPERLINK(...)``) arrives as text."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from assessment.models import AssessmentRun, Indicator, Publication
-from dataexchange.files import SheetWriter
+from dataexchange.writing import SheetWriter
 from faculties.models import Faculty
 
 

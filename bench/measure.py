@@ -206,7 +206,7 @@ def run_child(mode: str, argument: str) -> None:
     from django.contrib.auth import get_user_model
 
     from dataexchange import registry
-    from dataexchange.files import export_to_path
+    from dataexchange.writing import export_to_path
     from exchanges.models import Mobility
 
     office = get_user_model().objects.get(username="office")

@@ -54,8 +54,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
-from dataexchange.files import FileRejected, Table, is_required, parse_file, shorten_echo
-from dataexchange.kinds import Kind, PlannedRow, can_import
+from dataexchange.files import FileRejected, Table, parse_file, shorten_echo
+from dataexchange.kinds import Kind, PlannedRow, can_import, is_required
 from dataexchange.signals import records_imported
 from intlportal import access, verification
 from intlportal.history import record_m2m_history

@@ -157,3 +157,13 @@ def same_faculty(record: str, faculty: str) -> RowCheck:
                 % {"value": named, "faculty": chosen}}
 
     return check
+
+
+def is_required(kind, column) -> bool:
+    """Must the column's cell be filled in (``Column.required``, else what the model field says)?"""
+    if column.required is not None:
+        return column.required
+    if column.is_many:
+        return False
+    model_field = kind.model._meta.get_field(column.field)
+    return not (model_field.blank or model_field.null or model_field.has_default())

@@ -73,7 +73,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from dataexchange import files, importer
+from dataexchange import files, importer, writing
 from dataexchange.columns import Column, ManyToMany
 from dataexchange.importer import ImportResult
 from dataexchange.kinds import (
@@ -119,7 +119,7 @@ def kinds() -> list[Kind]:
 
 def export_response(kind_name: str, queryset: QuerySet, *, fmt: str, user):
     """A streaming download of ``queryset`` (scoped to the user) as ``csv`` or ``xlsx``."""
-    return files.export_response(get(kind_name), queryset, fmt=fmt, user=user)
+    return writing.export_response(get(kind_name), queryset, fmt=fmt, user=user)
 
 
 def parse_file(file, *, name: str | None = None):

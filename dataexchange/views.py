@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dataexchange import registry, services
-from dataexchange.files import is_required, template_response
 from dataexchange.forms import UploadForm
+from dataexchange.kinds import is_required
 from dataexchange.models import ImportJob
+from dataexchange.writing import template_response
 
 FORMATS = {"csv", "xlsx"}
 PREVIEW_ERRORS = 500

@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from openpyxl import Workbook
 
 from dataexchange import registry
-from dataexchange.files import export_to_path
+from dataexchange.writing import export_to_path
 from intlportal.models import WorkflowTransition
 
 MOBILITY_HEADER = ("faculty,direction,person_kind,person_name,person_id,staff_no,partner,country,"

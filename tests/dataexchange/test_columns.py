@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 
 from dataexchange.columns import Bool, CellError, Choice, Country, Date, Integer, ManyToMany
 from dataexchange.columns import Decimal as DecimalColumn
-from dataexchange.files import neutralise, unneutralise
+from dataexchange.files import unneutralise
+from dataexchange.writing import neutralise
 from exchanges.models import Mobility
 from faculties.models import Faculty
 

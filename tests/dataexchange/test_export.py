@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from dataexchange import registry
 from dataexchange.columns import Column, Date, Text
-from dataexchange.files import export_response, export_to_path
 from dataexchange.registry import Kind
+from dataexchange.writing import export_response, export_to_path
 from exchanges.models import FundingScheme
 from faculties.models import Faculty
 from tests.dataexchange.helpers import assert_round_trip

@@ -24,7 +24,7 @@ import pytest
 from django.urls import reverse
 
 from dataexchange import registry
-from dataexchange.files import csv_stream
+from dataexchange.writing import csv_stream
 from intlportal import verification
 from intlportal.models import Verification
 from tests.dataexchange.helpers import csv_file

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from dataexchange import registry
-from dataexchange.files import export_to_path
+from dataexchange.writing import export_to_path
 from staff.models import ForeignTeacherContract, Publication, StaffMember, TeachingAssignment
 from tests.dataexchange.helpers import assert_round_trip, csv_file
 from tests.factories import (

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dataexchange.files import FileRejected, export_to_path
+from dataexchange.files import FileRejected
 from dataexchange.management.commands._common import acting_user, kind_named
+from dataexchange.writing import export_to_path
 
 
 class Command(BaseCommand):
