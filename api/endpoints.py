@@ -146,7 +146,7 @@ ENDPOINTS = [
              ordering=("semester", "course", "hours", "context"),
              doc=_("Courses taught per semester (2025-2026-1 is autumn 2025, 2025-2026-2 spring 2026).")),
     Endpoint("evaluations", "evaluation", TeachingEvaluation, staff_filters.TeachingEvaluationFilter,
-             ordering=("semester", "source", "score"),
+             ordering=("semester", "source", "course", "score"),
              doc=_("Evaluations of teaching by students, peers and supervisors."),
              name="TeachingEvaluation"),
     Endpoint("language-assessments", "language-assessment", LanguageAssessment,

@@ -7,16 +7,17 @@ from assessment.models import IncentivePool, Indicator, Target
 from dataexchange.columns import Column, Decimal, ForeignKey, Integer
 from dataexchange.registry import Kind, register
 from dataexchange.signals import records_imported
-from faculties.models import Faculty
+from faculties.dataexchange import YEAR_ALIASES, faculty_column
 
 register(Kind(
     name="targets",
     model=Target,
     columns=[
-        Column("faculty", ForeignKey(Faculty, "code")),
-        Column("year", Integer(min_value=1990, max_value=2100)),
-        Column("indicator", ForeignKey(Indicator, "code")),
-        Column("value", Decimal(min_value=0)),
+        faculty_column(),
+        Column("year", Integer(min_value=1990, max_value=2100), aliases=("考核年度", *YEAR_ALIASES)),
+        Column("indicator", ForeignKey(Indicator, "code", names=("name_zh", "name_en")),
+               aliases=("指标名称", "考核指标", "指标代码")),
+        Column("value", Decimal(min_value=0), aliases=("目标", "目标数", "年度目标")),
     ],
     key=("faculty", "year", "indicator"),
     faculty="faculty",
@@ -27,9 +28,9 @@ register(Kind(
     name="incentive_pools",
     model=IncentivePool,
     columns=[
-        Column("year", Integer(min_value=1990, max_value=2100)),
-        Column("amount", Decimal(min_value=0)),
-        Column("threshold", Decimal(min_value=0)),
+        Column("year", Integer(min_value=1990, max_value=2100), aliases=YEAR_ALIASES),
+        Column("amount", Decimal(min_value=0), aliases=("金额", "奖励总额", "奖励金额", "奖励经费（元）")),
+        Column("threshold", Decimal(min_value=0), aliases=("门槛分", "奖励门槛", "门槛分数")),
     ],
     key=("year",),
     year="year",

@@ -14,8 +14,8 @@ class DataexchangeConfig(AppConfig):
         from intlportal import access, exporting
         from intlportal.navigation import register
 
-        # The list pages' ?export=csv|xlsx writes through the registry, which also says whom
-        # their Import button is for.
+        # The list pages' ?export=csv|xlsx[&style=codes|labels] writes the registry's kind, and
+        # the registry says whom their Import button is for.
         exporting.provide(registry.export_response, importable=registry.may_import)
 
         register(_("Data"), _("Import and export"), "dataexchange:index", order=900,

@@ -7,8 +7,9 @@ from dataexchange.files import FileRejected, max_upload_bytes, sniff
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("An Excel workbook (.xlsx) or a CSV file saved as UTF-8, with the template's header row."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        help_text=_("An Excel workbook (.xlsx), or a CSV or Unicode text file (.csv, .txt) as Excel saves it, "
+                    "with the template's header row. Title rows above the header are skipped."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
 
     def clean_file(self):

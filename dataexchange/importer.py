@@ -1,8 +1,13 @@
 """The import itself: read every row, check every row, then write all of them or none.
 
 1. The header must name every column of the kind exactly once (personal columns are
-   optional, and the office's alone).
-2. Each cell is converted (``dataexchange.columns``); references are looked up in bulk.
+   optional, and the office's alone), by its code or its heading in Chinese or English
+   (``Column.matches``: case, spaces, width and a trailing ``*`` or “（必填）” do not matter).
+   The reader finds the header below any title rows by counting the cells that name a
+   column (``header_matcher``).
+2. Each cell is converted (``dataexchange.columns``); references are looked up in bulk.  A
+   name several records share (``Ambiguous``) is decided by the row's faculty where the
+   converter says so (``narrow_by``): the one candidate of that faculty, else the error.
 3. Each row is checked: required cells, cross-column ``checks``, the model's own field
    validation and ``clean()``, the same natural key twice in one file, access — a
    coordinator may touch only rows of their own faculties and records they may still edit;
@@ -53,7 +58,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from dataexchange.columns import Bool, CellError, Choice, Column, Country, Date
+from dataexchange.columns import Ambiguous, Bool, CellError, Choice, Column, Country, Date, normalise
 from dataexchange.files import FileRejected, Table, parse_file, shorten_echo
 from dataexchange.kinds import Kind, PlannedRow, can_import, is_required
 from dataexchange.signals import records_imported
@@ -170,37 +175,63 @@ def _faculty_ids(value: Any) -> set[int]:
     return ids
 
 
-def _match_header(kind: Kind, header: list[str], user) -> list[Column]:
-    """The kind's columns in the file, or ``FileRejected`` naming every problem."""
-    allowed = {column.name: column for column in kind.columns_for(user)}
-    every = {column.name: column for column in kind.columns}
+def heading_with_code(column: Column) -> str:
+    """How messages name a column: its heading in the user's language and its code,
+    e.g. “开始日期（starts_on）”; the code alone when the heading is the code."""
+    heading = column.heading("labels")
+    if normalise(heading) == normalise(column.name):
+        return column.name
+    return _("%(heading)s (%(code)s)") % {"heading": heading, "code": column.name}
+
+
+def _match_header(kind: Kind, header: list[str], user) -> dict[str, int]:
+    """Where each of the kind's columns is in the file (its name → the cell's index), or
+    ``FileRejected`` naming every problem.
+
+    A header cell names a column by its code, its English or Chinese heading or an alias,
+    whatever the case, spaces or character width, and with or without a trailing ``*`` or
+    “（必填）” (``Column.matches``)."""
+    allowed = {column.name for column in kind.columns_for(user)}
+    positions: dict[str, int] = {}
+    titles: dict[str, str] = {}
     problems: list[str] = []
-    seen: set[str] = set()
-    for position, title in enumerate(header, start=1):
-        name = title.strip().lower()
-        if not name:
-            problems.append(_("Column %(n)s has no name in the header row.") % {"n": position})
-        elif name in seen:
-            problems.append(_("The column “%(name)s” appears twice in the header row.") % {"name": name})
-        elif name in every and name not in allowed:
-            problems.append(_("The column “%(name)s” holds personal data, which only the Foreign "
-                              "Affairs Office imports. Remove the column.") % {"name": name})
-        elif name not in every:
+    for index, title in enumerate(header):
+        column = kind.column_for_header(title) if title.strip() else None
+        if not title.strip():
+            problems.append(_("Column %(n)s has no name in the header row.") % {"n": index + 1})
+        elif column is None:
             problems.append(_("“%(name)s” is not a column of %(kind)s.") % {"name": title, "kind": kind.label})
-        seen.add(name)
-    missing = [column.name for column in allowed.values()
-               if column.name not in seen and not column.personal and not column.optional]
+        elif normalise(titles.get(column.name, title)) != normalise(title):
+            problems.append(_("“%(first)s” and “%(second)s” both name the column %(column)s.") % {
+                "first": titles[column.name], "second": title, "column": heading_with_code(column)})
+        elif column.name in titles:
+            problems.append(_("The column “%(name)s” appears twice in the header row.") % {"name": title})
+        elif column.name not in allowed:
+            problems.append(_("The column “%(name)s” holds personal data, which only the Foreign "
+                              "Affairs Office imports. Remove the column.") % {"name": title})
+        else:
+            positions[column.name] = index
+        if column is not None:
+            titles.setdefault(column.name, title)
+    missing = [heading_with_code(column) for column in kind.columns_for(user)
+               if column.name not in titles and not column.personal and not column.optional]
     if missing:
         problems.append(_("Missing columns: %(names)s.") % {"names": ", ".join(missing)})
     if problems:
-        expected = ", ".join(allowed)
+        expected = ", ".join(heading_with_code(column) for column in kind.columns_for(user))
         problems.append(_("The header row must name these columns: %(names)s.") % {"names": expected})
         raise FileRejected("\n".join(problems))
-    return [column for column in kind.columns_for(user) if column.name in seen]
+    return positions
 
 
-def _positions(header: list[str]) -> dict[str, int]:
-    return {title.strip().lower(): index for index, title in enumerate(header)}
+def header_matcher(kind: Kind) -> Callable[[list[str]], int]:
+    """How many cells of a row name a column of ``kind``: lets the reader find the header row
+    below title rows."""
+
+    def matches(values: list[str]) -> int:
+        return sum(1 for value in values if value and kind.column_for_header(value) is not None)
+
+    return matches
 
 
 def import_rows(kind: Kind, file, *, user, dry_run: bool, name: str | None = None,
@@ -216,15 +247,16 @@ def import_rows(kind: Kind, file, *, user, dry_run: bool, name: str | None = Non
     report = progress or (lambda phase, done, total: None)
     result = ImportResult(kind=kind.name)
     try:
-        table: Table = parse_file(file, name=name)
-        columns = _match_header(kind, table.header, user)
+        table: Table = parse_file(file, name=name, header_match=header_matcher(kind))
+        positions = _match_header(kind, table.header, user)
     except FileRejected as rejected:
         result.file_errors.extend(str(rejected).split("\n"))
         return result
+    columns = [column for column in kind.columns_for(user) if column.name in positions]
     result.columns = [column.name for column in columns]
     result.total = len(table.rows)
     report("checking", 0, result.total)
-    rows = _read_rows(kind, table, columns, user)
+    rows = _read_rows(kind, table, columns, positions, user)
     _check_rows(kind, rows, columns, user)
     report("checking", result.total // 2, result.total)
     plan = _plan_changes(kind, rows, columns, user, report)
@@ -315,8 +347,7 @@ def _explain_refusal(kind: Kind, plan: _Plan, columns: list[Column]) -> bool:
     return found
 
 
-def _read_rows(kind: Kind, table: Table, columns: list[Column], user) -> list[_Row]:
-    positions = _positions(table.header)
+def _read_rows(kind: Kind, table: Table, columns: list[Column], positions: dict[str, int], user) -> list[_Row]:
     width = len(table.header)
     rows = []
     for number, raw in table.rows:
@@ -333,19 +364,41 @@ def _read_rows(kind: Kind, table: Table, columns: list[Column], user) -> list[_R
         converters[column.name].prepare((row.cells[column.name] for row in rows if row.cells[column.name]),
                                         user=user)
     for row in rows:
+        undecided: list[tuple[Column, Ambiguous]] = []
         for column in columns:
             text = row.cells[column.name]
             if text == "":
                 if is_required(kind, column):
                     row.errors.append(RowError(row.number, column.name, _("This cell is empty, but %(column)s "
-                                                                          "is required.") % {"column": column.name}))
+                                                                          "is required.") % {
+                        "column": heading_with_code(column)}))
                 row.values[column.name] = _empty_value(kind, column)
                 continue
             try:
                 row.values[column.name] = converters[column.name].parse(text)
+            except Ambiguous as error:
+                if getattr(column.converter, "narrow_by", None):
+                    undecided.append((column, error))  # decided once the row's faculty is read
+                else:
+                    row.errors.append(RowError(row.number, column.name, str(error), text))
             except CellError as error:
                 row.errors.append(RowError(row.number, column.name, str(error), text))
+        for column, error in undecided:
+            _narrow(row, column, error)
     return rows
+
+
+def _narrow(row: _Row, column: Column, error: Ambiguous) -> None:
+    """Decide a cell that names several records (a name two staff members share) by the row's
+    own faculty: the one candidate of that faculty, else the cell's error."""
+    owner = row.values.get(column.converter.narrow_by)
+    owner_pk = getattr(owner, "pk", None)
+    kept = [candidate for candidate in error.candidates
+            if owner_pk is not None and getattr(candidate, "faculty_id", None) == owner_pk]
+    if len(kept) == 1:
+        row.values[column.name] = kept[0]
+    else:
+        row.errors.append(RowError(row.number, column.name, str(error), row.cells[column.name]))
 
 
 def _check_rows(kind: Kind, rows: list[_Row], columns: list[Column], user) -> None:

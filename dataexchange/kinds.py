@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
-from dataexchange.columns import Column, ForeignKey
+from dataexchange.columns import Column, ForeignKey, header_word
 from intlportal import access
 
 RowCheck = Callable[[dict[str, Any]], dict[str, str]]
@@ -76,9 +76,34 @@ class Kind:
         self.columns = tuple(self.columns)
         self.key = tuple(self.key)
         self.label = self.label or self.model._meta.verbose_name_plural
+        for column in self.columns:
+            column.bind(self.model)
+        self._headers: dict[str, Column] | None = None
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
+
+    def column_for_header(self, title: str) -> Column | None:
+        """The column a header cell names (its code, English or Chinese label or an alias,
+        ``Column.matches``), personal columns included; None if it names none."""
+        return self.headers().get(header_word(title))
+
+    def headers(self) -> dict[str, Column]:
+        """Every normalised header of the kind and its column.  A code names its own column
+        whatever another column's label says; two columns sharing a label or an alias is a
+        programming error."""
+        if self._headers is None:
+            table: dict[str, Column] = {}
+            codes = {header_word(column.name): column for column in self.columns}
+            for column in self.columns:
+                for word in column.words():
+                    if word in codes:
+                        continue
+                    if table.setdefault(word, column) is not column:
+                        raise ValueError(f"{self.name}: columns {table[word].name} and {column.name} "
+                                         f"both answer to the header {word!r}")
+            self._headers = {**table, **codes}
+        return self._headers
 
     def columns_for(self, user) -> tuple[Column, ...]:
         """The columns this user exports and imports: personal data is the office's alone."""

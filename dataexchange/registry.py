@@ -29,10 +29,23 @@ Declare a kind in ``<app>/dataexchange.py`` (found automatically when the app lo
     ))
 
 * Columns are written in the order declared, and a file must have every one of them
-  (personal columns excepted, see ``Column``).  Converters: ``Text``, ``Integer``,
-  ``Decimal``, ``Date`` (ISO), ``Bool`` (yes/no, true/false, 1/0, 是/否), ``Choice`` (code,
-  English or Chinese label), ``Country`` (ISO 3166 alpha-2), ``ForeignKey`` (another record
-  by natural key), ``ManyToMany`` (``;``-separated natural keys).
+  (personal and ``optional`` columns excepted, see ``Column``).  A header cell names a column
+  by its code, its label in Chinese or English (the form's ``verbose_name``) or one of the
+  column's ``aliases``, ignoring case, spaces, full-width forms and a trailing * or （必填）;
+  title rows above the header row, blank rows, example rows (示例：…) and a 填写说明 sheet are
+  skipped (``files.parse_file``, ``Kind.column_for_header``).  Converters read what an office
+  types: ``Text``, ``Integer``, ``Decimal`` (￥5,000, 5000元, 1.5万元), ``Date`` (ISO,
+  2025/3/1, 2025.3.1, 2025年3月1日, spreadsheet dates in any built-in format, East-Asian
+  ones included), ``Bool`` (是/否, 有/无, √/×, yes/no, 1/0), ``Choice`` (code, English or
+  Chinese label, or a ``synonyms`` word such as 出国 or 已获批), ``Country`` (ISO 3166
+  alpha-2 or alpha-3, Chinese or English name), ``ForeignKey`` (another record by natural
+  key or by one of its ``names`` — a partner by its Chinese name or web domain; several
+  matches are refused listing them, or decided by ``narrow_by``, the row's faculty),
+  ``ManyToMany`` (natural keys separated by ``;`` or 、).
+* Exports come in two styles (``writing.STYLES``): ``labels`` — headings and values in words
+  in the user's language, the browser's default for a Chinese-speaking user — and ``codes``,
+  the command's default, for other systems; both import again unchanged, and the order is
+  total (the natural key breaks ties), so the same data exports byte-identical.
 * ``key``: the columns that identify a record.  A row whose key matches an existing record
   updates it (``version`` + 1, one history entry); a row that changes nothing leaves it
   alone, so importing an export again changes nothing.
@@ -117,14 +130,20 @@ def kinds() -> list[Kind]:
     return list(_KINDS.values())
 
 
-def export_response(kind_name: str, queryset: QuerySet, *, fmt: str, user):
-    """A streaming download of ``queryset`` (scoped to the user) as ``csv`` or ``xlsx``."""
-    return writing.export_response(get(kind_name), queryset, fmt=fmt, user=user)
+def export_response(kind_name: str, queryset: QuerySet, *, fmt: str, user, style: str | None = None):
+    """A streaming download of ``queryset`` (scoped to the user) as ``csv`` or ``xlsx``, in
+    ``style`` ``labels`` or ``codes`` (default: labels for a Chinese-speaking user)."""
+    return writing.export_response(get(kind_name), queryset, fmt=fmt, user=user, style=style)
 
 
-def parse_file(file, *, name: str | None = None):
-    """Read an uploaded or local ``.xlsx``/``.csv`` into a ``Table``; ``FileRejected`` if not."""
-    return files.parse_file(file, name=name)
+def parse_file(file, *, name: str | None = None, kind: Kind | str | None = None):
+    """Read an uploaded or local ``.xlsx``/``.csv``/``.txt`` into a ``Table``; ``FileRejected``
+    if not.  With ``kind``, the header row is the first row naming its columns (title rows
+    above it are skipped), as the importer reads it."""
+    if kind is None:
+        return files.parse_file(file, name=name)
+    found = get(kind) if isinstance(kind, str) else kind
+    return files.parse_file(file, name=name, header_match=importer.header_matcher(found))
 
 
 def import_rows(kind: Kind | str, file, *, user, dry_run: bool, name: str | None = None,

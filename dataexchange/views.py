@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dataexchange import registry, services
+from dataexchange.columns import STYLES
 from dataexchange.forms import UploadForm
 from dataexchange.kinds import is_required
 from dataexchange.models import ImportJob
-from dataexchange.writing import template_response
+from dataexchange.writing import export_response, import_notes, template_response
 
 FORMATS = {"csv", "xlsx"}
 PREVIEW_ERRORS = 500
@@ -46,20 +47,39 @@ def index(request):
     return render(request, "dataexchange/index.html", {"rows": rows, "title": _("Import and export")})
 
 
+def _style(request) -> str | None:
+    """``?style=codes|labels``; None (the language's default) when not given.  ``ValueError``
+    for anything else."""
+    style = request.GET.get("style") or None
+    if style is not None and style not in STYLES:
+        raise ValueError(style)
+    return style
+
+
 def export(request, kind: str, fmt: str):
+    """Every record of the kind the user may see; ``?style=codes`` or ``labels``."""
     found = _kind(kind)
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))
     if not registry.can_export(request.user, found):
         raise PermissionDenied
-    return registry.export_response(found.name, found.model._default_manager.all(), fmt=fmt, user=request.user)
+    try:
+        style = _style(request)
+    except ValueError:
+        return HttpResponseBadRequest(_("Unknown export style."))
+    return export_response(found, found.model._default_manager.all(), fmt=fmt, user=request.user, style=style)
 
 
 def template(request, kind: str, fmt: str):
+    """The file to fill in; ``?style=codes`` or ``labels``."""
     found = _importable(request, kind)
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("Unknown export format."))
-    return template_response(found, fmt=fmt, user=request.user)
+    try:
+        style = _style(request)
+    except ValueError:
+        return HttpResponseBadRequest(_("Unknown export style."))
+    return template_response(found, fmt=fmt, user=request.user, style=style)
 
 
 def upload(request, kind: str):
@@ -70,13 +90,21 @@ def upload(request, kind: str):
         job = services.import_job_start(user=request.user, kind=found, upload=form.cleaned_data["file"])
         return redirect(job)
     columns = [
-        {"name": column.name, "required": is_required(found, column), "accepts": column.converter.describe()}
+        {"name": column.name, "heading": column.heading("labels"), "required": is_required(found, column),
+         "accepts": column.converter.describe()}
         for column in found.columns_for(request.user)
     ]
     return render(request, "dataexchange/import.html", {
-        "kind": found, "form": form, "columns": columns,
+        "kind": found, "form": form, "columns": columns, "notes": import_notes(found),
+        "keys": [found.column(name).heading("labels") for name in found.key],
         "title": _("Import %(kind)s") % {"kind": found.label},
     })
+
+
+def _heading(kind, name: str | None) -> str:
+    """A column's heading in the user's language (the code of a column the kind no longer has)."""
+    column = next((column for column in kind.columns if column.name == name), None)
+    return str(column.heading("labels")) if column is not None else (name or "")
 
 
 def _own_job(request, job_id) -> ImportJob:
@@ -91,7 +119,9 @@ def job(request, job_id):
     result = found.result or {}
     return render(request, "dataexchange/job.html", {
         "job": found, "kind": kind, "result": result,
-        "errors": (result.get("errors") or [])[:PREVIEW_ERRORS],
+        "headings": [{"code": name, "heading": _heading(kind, name)} for name in result.get("columns") or []],
+        "errors": [{**error, "heading": _heading(kind, error.get("column"))}
+                   for error in (result.get("errors") or [])[:PREVIEW_ERRORS]],
         "error_count": result.get("error_count", len(result.get("errors") or [])),
         "title": _("Import %(kind)s") % {"kind": kind.label},
     })

@@ -6,20 +6,35 @@ rows) or ``csv_lines`` (.csv, streamed row by row), which pass every cell throug
 ``neutralise``: text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab,
 carriage return) gets a leading ``'``, which reading (``dataexchange.files.unneutralise``)
 strips again, so an export imports unchanged.  Numbers are written as numbers, never prefixed.
+
+An export or a template comes in one of two styles (``columns.STYLES``): "codes" (the header
+names the columns by code, cells hold codes: ``faculty`` ``CS``, ``direction`` ``outbound``)
+or "labels" (headings and values in the active language: 学院 计算机学院, 方向 出国), the default
+for a Chinese-speaking user.  The importer reads both, so either re-imports unchanged.  The same
+records export as the same bytes: the rows in a total order (``in_total_order``), the workbook's
+zip entries and properties at a fixed time (``FIXED_TIME``).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import decimal
+import itertools
+import re
+import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django_countries import countries
 
-from dataexchange.files import FORMULA_STARTS, FileRejected
+from dataexchange.columns import STYLES, Bool, Choice, Country, ForeignKey, ManyToMany
+from dataexchange.files import FORMULA_STARTS, FileRejected, mark_example
 from dataexchange.kinds import is_required
 from intlportal import access
 
@@ -58,131 +73,354 @@ def csv_lines(header, rows):
         yield writer.writerow([_csv_value(neutralise(value)) for value in row])
 
 
-class Sheet:
-    """One sheet of a ``SheetWriter``: rows are appended, every cell neutralised."""
+# Zip entries and the document's properties carry this time, so that the same data is the same
+# bytes (a zip cannot say a time before 1980).
+FIXED_TIME = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
-    def __init__(self, sheet):
-        self._sheet = sheet
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """The zip openpyxl writes a workbook into, every entry dated ``FIXED_TIME`` instead of now
+    (``writestr``) or the temporary file's time (``write``, a write-only sheet)."""
+
+    def _entry(self, name: str, compress_type=None) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+        entry.compress_type = self.compression if compress_type is None else compress_type
+        entry._compresslevel = self.compresslevel
+        entry.external_attr = 0o600 << 16
+        return entry
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = self._entry(zinfo_or_arcname, compress_type)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        entry = self._entry(arcname or Path(filename).name, compress_type)
+        with open(filename, "rb") as source, self.open(entry, "w") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+
+
+class Sheet:
+    """One sheet of a ``SheetWriter``: rows are appended, every cell neutralised.  ``worksheet``
+    is openpyxl's own, for what only a workbook in normal mode has (validation, widths)."""
+
+    def __init__(self, sheet, *, write_only: bool = True):
+        self.worksheet = sheet
+        self._write_only = write_only
 
     def append(self, values, *, bold: bool = False) -> None:
+        from openpyxl.styles import Font
+
         row = [neutralise(value) for value in values]
+        if not self._write_only:
+            self.worksheet.append(row)
+            if bold:
+                for cell in self.worksheet[self.worksheet.max_row]:
+                    cell.font = Font(bold=True)
+            return
         if bold:
             from openpyxl.cell import WriteOnlyCell
-            from openpyxl.styles import Font
 
             font = Font(bold=True)
             cells = []
             for value in row:
-                cell = WriteOnlyCell(self._sheet, value=value)
+                cell = WriteOnlyCell(self.worksheet, value=value)
                 cell.font = font
                 cells.append(cell)
             row = cells
-        self._sheet.append(row)
+        self.worksheet.append(row)
 
 
 class SheetWriter:
     """An Excel workbook written in openpyxl's write-only (streaming) mode, so memory does not
-    grow with the rows; every cell goes through ``neutralise``."""
+    grow with the rows (``write_only=False`` for a small workbook that needs drop-down lists);
+    every cell goes through ``neutralise``.  The same content makes the same bytes."""
 
-    def __init__(self):
+    def __init__(self, *, write_only: bool = True):
         from openpyxl import Workbook
 
-        self._workbook = Workbook(write_only=True)
+        self._write_only = write_only
+        self._workbook = Workbook(write_only=write_only)
+        if not write_only:
+            self._workbook.remove(self._workbook.active)
 
-    def sheet(self, title, header=(), *, freeze_header: bool = False) -> Sheet:
+    def sheet(self, title, header=(), *, freeze_header: bool = False, hidden: bool = False) -> Sheet:
         """A new sheet named ``title`` (cut to Excel's 31 characters), ``header`` in bold."""
         sheet = self._workbook.create_sheet(str(title)[:31])
         if freeze_header:
             sheet.freeze_panes = "A2"  # before the first row: write-only sheets write it first
-        written = Sheet(sheet)
+        if hidden:
+            sheet.sheet_state = "hidden"
+        written = Sheet(sheet, write_only=self._write_only)
         if header:
             written.append(header, bold=True)
         return written
 
     def save(self, target) -> None:
-        """Write the workbook to ``target``, a path or a binary file."""
-        self._workbook.save(target)
+        """Write the workbook to ``target``, a path or a binary file (as ``Workbook.save``
+        does, but with fixed times)."""
+        from openpyxl.writer.excel import ExcelWriter
+
+        if not self._workbook.worksheets:
+            self._workbook.create_sheet()
+        self._workbook.properties.created = self._workbook.properties.modified = FIXED_TIME
+        ExcelWriter(self._workbook, _FixedTimeZip(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
 
 
-def _export_rows(kind, queryset, columns):
-    for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
-        yield [column.converter.export(getattr(obj, column.field)) for column in columns]
+def export_style(style: str | None = None) -> str:
+    """``style`` checked, or the default for the active language: the headings and labels
+    for Chinese, the codes otherwise."""
+    if style is None:
+        return "labels" if (translation.get_language() or "").startswith("zh") else "codes"
+    if style not in STYLES:
+        raise ValueError(f"unknown export style {style!r}")
+    return style
+
+
+def in_total_order(kind, queryset):
+    """``queryset`` in one order that depends on the data alone: its own ordering (the list's
+    sort, else the model's) without the primary key, then the kind's natural key (a reference
+    by the referenced record's own key), then the primary key.  The same records then export
+    as the same bytes, also once imported into another database, where their keys differ."""
+    model = kind.model
+    own = queryset.query.order_by or model._meta.ordering
+    ordering = [term for term in own if not (isinstance(term, str) and term.lstrip("-") in {"pk", "id"})]
+    named = {term.lstrip("-") for term in ordering if isinstance(term, str)}
+    for name in kind.key:
+        column = kind.column(name)
+        model_field = model._meta.get_field(column.field)
+        if model_field.many_to_many:
+            continue  # ordering by a set would repeat the record
+        path = model_field.name
+        if model_field.is_relation:
+            natural = getattr(column.converter, "key", None)
+            path = f"{model_field.name}__{natural}" if natural else model_field.attname
+        if path not in named:
+            ordering.append(path)
+    return queryset.order_by(*ordering, "pk")
+
+
+def headings(columns, style: str) -> list[str]:
+    return [column.heading(style) for column in columns]
+
+
+def _export_rows(kind, queryset, columns, style: str = "codes"):
+    """The records' rows in ``style``, in the language active now (also when a streamed
+    response reads them later)."""
+    if style == "codes":  # codes are the same in every language
+        writers = [(column.field, column.converter.export) for column in columns]
+        return ([write(getattr(obj, name)) for name, write in writers]
+                for obj in queryset.iterator(chunk_size=EXPORT_CHUNK))
+    language = translation.get_language()
+    writers = [(column.field, column.converter.export_label) for column in columns]
+
+    def rows():
+        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK):
+            with translation.override(language):
+                yield [write(getattr(obj, name)) for name, write in writers]
+
+    return rows()
 
 
 def _filename(kind, fmt: str) -> str:
     return f"{kind.name}-{timezone.localdate():%Y%m%d}.{fmt}"
 
 
-def csv_stream(kind, queryset, columns):
-    return csv_lines([column.name for column in columns], _export_rows(kind, queryset, columns))
+def csv_stream(kind, queryset, columns, *, style: str = "codes"):
+    return csv_lines(headings(columns, style), _export_rows(kind, queryset, columns, style))
 
 
-def write_xlsx(path, kind, queryset, columns, *, instructions: bool = False) -> None:
+def _sheet_title(kind, style: str) -> str:
+    if style == "codes":
+        return kind.name
+    return re.sub(r"[\[\]:*?/\\]", " ", str(capfirst(kind.label)))
+
+
+def write_xlsx(path, kind, queryset, columns, *, style: str = "codes") -> None:
     """Write the workbook to ``path`` in openpyxl's write-only (streaming) mode."""
     writer = SheetWriter()
-    sheet = writer.sheet(kind.name, [column.name for column in columns])
-    if queryset is not None:
-        for row in _export_rows(kind, queryset, columns):
-            sheet.append(row)
-    if instructions:
-        notes = writer.sheet(_("Instructions"), [_("column"), _("required"), _("accepts")])
-        for column in columns:
-            notes.append([column.name, _("yes") if is_required(kind, column) else _("no"),
-                          column.converter.describe()])
-        notes.append([])
-        notes.append([_("Fill in the first sheet. Only the first sheet is imported.")])
+    sheet = writer.sheet(_sheet_title(kind, style), headings(columns, style), freeze_header=True)
+    for row in _export_rows(kind, queryset, columns, style):
+        sheet.append(row)
     writer.save(path)
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(kind, queryset, columns, *, filename: str, instructions: bool = False) -> FileResponse:
+def _xlsx_response(write, *, filename: str) -> FileResponse:
     # The temporary file is deleted when the response closes it.
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    write_xlsx(handle, kind, queryset, columns, instructions=instructions)
+    write(handle)
     handle.seek(0)
-    return FileResponse(
-        handle, as_attachment=True, filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
-def export_response(kind, queryset, *, fmt: str, user):
-    """The kind's records in ``queryset`` that ``user`` may see, as a download."""
+def _csv_response(lines, *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_response(kind, queryset, *, fmt: str, user, style: str | None = None):
+    """The kind's records in ``queryset`` that ``user`` may see, as a download: headed by the
+    codes and written as codes (``style="codes"``), or headed and written in the active
+    language (``"labels"``: 学院 计算机学院, 方向 出国 …); by default labels for Chinese."""
     if fmt not in {"csv", "xlsx"}:
         raise ValueError(f"unknown export format {fmt!r}")
+    style = export_style(style)
     columns = kind.columns_for(user)
-    queryset = kind.export_queryset(access.scope_for(user, queryset))
+    queryset = in_total_order(kind, kind.export_queryset(access.scope_for(user, queryset)))
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(kind, queryset, columns),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_filename(kind, "csv")}"'
-        return response
-    return xlsx_response(kind, queryset, columns, filename=_filename(kind, "xlsx"))
+        return _csv_response(csv_stream(kind, queryset, columns, style=style), filename=_filename(kind, "csv"))
+    return _xlsx_response(lambda handle: write_xlsx(handle, kind, queryset, columns, style=style),
+                          filename=_filename(kind, "xlsx"))
 
 
-def template_response(kind, *, fmt: str, user):
-    """An empty file with the header row the user imports (and, in Excel, instructions)."""
+def _reference(converter, obj, style: str):
+    """A record as a reference cell names it (one record, also for a many-to-many column)."""
+    single = super(ManyToMany, converter) if isinstance(converter, ManyToMany) else converter
+    return single.export(obj) if style == "codes" else single.export_label(obj)
+
+
+def example_rows(kind, columns, *, user, style: str) -> list[list]:
+    """The template's two example rows, marked so that importing them skips them: each
+    converter's example, and for a reference the first records the user may name."""
+    rows: list[list] = [[], []]
+    for column in columns:
+        converter = column.converter
+        if isinstance(converter, ForeignKey):
+            visible = access.scope_for(user, converter.model._default_manager.all()).order_by(converter.key, "pk")
+            values = [_reference(converter, obj, style) for obj in visible[:2]] or [""]
+        else:
+            values = [converter.example()]
+        for index, row in enumerate(rows):
+            row.append(values[min(index, len(values) - 1)])
+    for row in rows:
+        row[0] = mark_example(_csv_value(row[0]))
+    return rows
+
+
+def _validation_words(converter, style: str) -> list[str] | None:
+    """What a column's drop-down offers: the labels, or in the codes style the codes."""
+    words = converter.choices_for_validation()
+    if words is None or style == "labels":
+        return words
+    if isinstance(converter, Choice):
+        return [code for code, _label in converter.choices]
+    if isinstance(converter, Bool):
+        return ["yes", "no"]
+    if isinstance(converter, Country):
+        return [code for code, _name in countries]
+    return words
+
+
+INLINE_LIST_CHARS = 255  # Excel's limit for a list typed into the validation itself
+
+
+def _add_drop_downs(writer: SheetWriter, sheet: Sheet, columns, style: str) -> None:
+    """A drop-down list on every column whose converter offers one; long lists (or words with
+    a comma) are kept on a hidden sheet and referenced.  Other words are warned about, not
+    refused: the import also takes synonyms and codes."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists: list[list[str]] = []
+    for position, column in enumerate(columns, start=1):
+        words = _validation_words(column.converter, style)
+        if not words:
+            continue
+        inline = ",".join(words)
+        if len(inline) + 2 <= INLINE_LIST_CHARS and not any("," in word or '"' in word for word in words):
+            formula = f'"{inline}"'
+        else:
+            lists.append(words)
+            letter = get_column_letter(len(lists))
+            formula = f"{quote_sheetname(str(_('Drop-down lists')))}!${letter}$1:${letter}${len(words)}"
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                                    errorStyle="warning", errorTitle=str(column.heading(style)),
+                                    error=_("This is not one of the listed values. Keep it only if the "
+                                            "instructions sheet says the column accepts it."))
+        letter = get_column_letter(position)
+        validation.add(f"{letter}2:{letter}1048576")
+        sheet.worksheet.add_data_validation(validation)
+    if lists:
+        hidden = writer.sheet(_("Drop-down lists"), hidden=True)
+        for row in itertools.zip_longest(*lists, fillvalue=None):
+            hidden.append(row)
+
+
+def _instructions(writer: SheetWriter, kind, columns, style: str) -> None:
+    notes = writer.sheet(_("Instructions"), [_("heading"), _("code"), _("required"), _("accepts")])
+    for column in columns:
+        notes.append([column.heading("labels"), column.name, _("yes") if is_required(kind, column) else _("no"),
+                      column.converter.describe()])
+    notes.worksheet.column_dimensions["A"].width = 20
+    notes.worksheet.column_dimensions["B"].width = 20
+    notes.worksheet.column_dimensions["D"].width = 80
+    notes.append([])
+    for note in import_notes(kind):
+        notes.append([note])
+
+
+def import_notes(kind) -> list[str]:
+    """What a file of ``kind`` may look like, for the instructions sheet and the import page."""
+    keys = ", ".join(str(kind.column(name).heading("labels")) for name in kind.key)
+    return [
+        _("Fill in the first sheet. Only the first sheet is imported."),
+        _("The header row names each column by its heading (in Chinese or English) or by its code; a "
+          "trailing * or “(必填)” is fine. Title rows above the header row and blank rows are skipped."),
+        _("Rows whose first cell starts with “示例：” or “Example:” are examples: they are not imported."),
+        _("A CSV file may be saved as UTF-8, as GBK/GB18030 (Excel's “CSV (comma delimited)” on Chinese "
+          "Windows) or as UTF-16 “Unicode text”."),
+        _("A row that names an existing record (by %(keys)s) updates it instead of adding a second one.")
+        % {"keys": keys},
+    ]
+
+
+def write_template(target, kind, columns, *, user, style: str) -> None:
+    """The template workbook: the header row and two example rows, drop-down lists, and the
+    instructions sheet (a small workbook: openpyxl's normal mode)."""
+    writer = SheetWriter(write_only=False)
+    sheet = writer.sheet(_sheet_title(kind, style), headings(columns, style), freeze_header=True)
+    for row in example_rows(kind, columns, user=user, style=style):
+        sheet.append(row)
+    for position, column in enumerate(columns, start=1):
+        from openpyxl.utils import get_column_letter
+
+        sheet.worksheet.column_dimensions[get_column_letter(position)].width = max(
+            12, 2 * len(str(column.heading(style))) + 2)
+    _add_drop_downs(writer, sheet, columns, style)
+    _instructions(writer, kind, columns, style)
+    writer.save(target)
+
+
+def template_response(kind, *, fmt: str, user, style: str | None = None):
+    """A file to fill in: the header row the user imports (headings or codes), two example
+    rows the import skips and, in Excel, drop-down lists and the instructions sheet."""
+    if fmt not in {"csv", "xlsx"}:
+        raise ValueError(f"unknown template format {fmt!r}")
+    style = export_style(style)
     columns = kind.columns_for(user)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(kind, kind.model._default_manager.none(), columns),
-                                         content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{kind.name}-template.csv"'
-        return response
-    return xlsx_response(kind, None, columns, filename=f"{kind.name}-template.xlsx", instructions=True)
+        lines = csv_lines(headings(columns, style), example_rows(kind, columns, user=user, style=style))
+        return _csv_response(lines, filename=f"{kind.name}-template.csv")
+    return _xlsx_response(lambda handle: write_template(handle, kind, columns, user=user, style=style),
+                          filename=f"{kind.name}-template.xlsx")
 
 
-def export_to_path(kind, queryset, path: Path, *, user) -> int:
+def export_to_path(kind, queryset, path: Path, *, user, style: str = "codes") -> int:
     """Write an export to a local file (``export_records``); returns the number of rows."""
+    style = export_style(style)
     columns = kind.columns_for(user)
-    queryset = kind.export_queryset(access.scope_for(user, queryset))
+    queryset = in_total_order(kind, kind.export_queryset(access.scope_for(user, queryset)))
     if path.suffix.lower() == ".csv":
         count = 0
         with path.open("w", encoding="utf-8", newline="") as out:
-            for count, line in enumerate(csv_stream(kind, queryset, columns)):  # noqa: B007
+            for count, line in enumerate(csv_stream(kind, queryset, columns, style=style)):  # noqa: B007
                 out.write(line)
         return max(count - 1, 0)
     if path.suffix.lower() == ".xlsx":
-        write_xlsx(path, kind, queryset, columns)
+        write_xlsx(path, kind, queryset, columns, style=style)
         return queryset.count()
     raise FileRejected(_("Export to a file ending in .csv or .xlsx."))

@@ -513,9 +513,14 @@ class LargeUniversity:
         def leading_group():
             pk = self.w.next_id(LeadingGroupMember)
             for f in self.fac:
+                names: set[str] = set()  # (faculty, name): the import key, unique in the database
                 for role, position in [("leader", "院长"), ("deputy", "分管外事副院长"), ("secretary", "外事秘书"),
                                        ("member", "系主任")]:
-                    yield (pk, f["id"], self.cn_name(), position, role, *self.rec)
+                    name = self.cn_name()
+                    while name in names:
+                        name = self.cn_name()
+                    names.add(name)
+                    yield (pk, f["id"], name, position, role, *self.rec)
                     pk += 1
         self.w.write(LeadingGroupMember, ["id", "faculty_id", "name", "position", "group_role", *self.REC],
                      leading_group(), total=4 * len(self.fac))
@@ -948,14 +953,18 @@ class LargeUniversity:
 
         def language_tests():
             pk = self.w.next_id(StudentLanguageTest)
+            keys = set()  # (student id, test, date): the import key, unique in the database
             for _ in range(n_tests):
                 f = self.fac_intl_pick()
                 test = test_pick()
                 low, high, div = tests[test]
                 score = Decimal(rng.randint(low, high)) / div if test == "ielts" else Decimal(rng.randint(low, high))
                 day = self.date_in(year_pick())
-                yield (pk, f["id"], f"{day.year - rng.randint(0, 3)}{rng.randint(10**6, 10**7 - 1)}", test,
-                       min(day, self.today), score, *self.rec)
+                key = (f"{day.year - rng.randint(0, 3)}{rng.randint(10**6, 10**7 - 1)}", test, min(day, self.today))
+                while key in keys:
+                    key = (f"{day.year - rng.randint(0, 3)}{rng.randint(10**6, 10**7 - 1)}", *key[1:])
+                keys.add(key)
+                yield (pk, f["id"], *key, score, *self.rec)
                 pk += 1
         self.w.write(StudentLanguageTest, ["id", "faculty_id", "student_id", "test", "date", "score", *self.REC],
                      language_tests(), total=n_tests)

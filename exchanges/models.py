@@ -554,6 +554,10 @@ class StudentLanguageTest(Record):
         verbose_name_plural = _("student language tests")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["faculty", "date"])]
+        constraints = [
+            # The import key (``language_tests``): one result per student, test and sitting.
+            models.UniqueConstraint(fields=["student_id", "test", "date"], name="language_test_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student_id} {self.get_test_display()} {self.score}"

@@ -378,7 +378,6 @@ events = exchanges_pages(
 
 # --- students' language tests ----------------------------------------------------------------
 
-# DESIGN.md's data-exchange table has no language-test kind: the list neither exports nor imports.
 language_tests = exchanges_pages(
     StudentLanguageTest, "language-tests", name="languagetest", form=forms.StudentLanguageTestForm,
     filterset=filters.StudentLanguageTestFilter,
@@ -389,7 +388,7 @@ language_tests = exchanges_pages(
         Column("date", gettext_lazy("date"), sort="date"),
         Column("score", pgettext_lazy("test result", "score"), sort="score"),
     ],
-    sort_default="-date",
+    sort_default="-date", export_kind="language_tests",
     empty_hint=gettext_lazy("No language test matches these filters. Clear them, or record a student's "
                             "IELTS, TOEFL or other result."),
     detail_fields=["faculty", "student_id", "test", "date", "score"],

@@ -81,9 +81,12 @@ def seed(ctx) -> None:
                 defaults={"teachers": int(teachers * growth), "students": int(students * growth)},
             )
         if not faculty.leading_group.exists():
+            names: set[str] = set()  # a person sits once in a faculty's group (its import key)
+            while len(names) < len(LEADING_GROUP):
+                names.add(chinese_name(rng))
             LeadingGroupMember.objects.bulk_create(
-                LeadingGroupMember(faculty=faculty, name=chinese_name(rng), position=position_zh, group_role=role)
-                for role, position_zh, _en in LEADING_GROUP
+                LeadingGroupMember(faculty=faculty, name=name, position=position_zh, group_role=role)
+                for (role, position_zh, _en), name in zip(LEADING_GROUP, sorted(names), strict=True)
             )
     site_updated_on_refresh()
     ctx.faculties = {f.code: f for f in Faculty.objects.all()}

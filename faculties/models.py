@@ -208,6 +208,10 @@ class LeadingGroupMember(Record):
         verbose_name = _("leading group member")
         verbose_name_plural = _("leading group members")
         ordering = ["faculty__code", "group_role", "name"]
+        constraints = [
+            # The import key (``leading_group``): a person sits once in a faculty's group.
+            models.UniqueConstraint(fields=["faculty", "name"], name="leading_group_member_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_group_role_display()})"

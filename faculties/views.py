@@ -47,7 +47,7 @@ disciplines = RecordPages(
         Column("is_key", _("key discipline"), sort="is_key"),
         Column("is_national_first_class", _("national first-class major"), sort="is_national_first_class"),
     ],
-    sort_default="faculty__code",
+    sort_default="faculty__code", export_kind="disciplines",
     detail_fields=["faculty", "name_zh", "name_en", "is_key", "is_national_first_class"],
 )
 
@@ -88,7 +88,7 @@ leading_group = RecordPages(
         Column("group_role", _("role in group"), sort="group_role"),
         Column("faculty", _("faculty"), sort="faculty__code"),
     ],
-    sort_default="faculty__code",
+    sort_default="faculty__code", export_kind="leading_group",
     detail_fields=["faculty", "name", "position", "group_role"],
 )
 

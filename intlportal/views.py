@@ -116,9 +116,13 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
         if fmt and self.export_kind:
             if fmt not in {"csv", "xlsx"}:
                 return HttpResponse(_("Unknown export format."), status=400)
+            style = request.GET.get("style") or None
+            if style is not None and style not in exporting.STYLES:
+                return HttpResponse(_("Unknown export style."), status=400)
             filterset = self.get_filterset(self.get_filterset_class())
             if filterset.is_valid():
-                return exporting.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user)
+                return exporting.export_response(self.export_kind, filterset.qs, fmt=fmt, user=request.user,
+                                                 style=style)
             # The list page, with the filters' errors next to them (and no rows), says what to fix.
             messages.error(request, _("Nothing was exported: correct the filters marked below, then export again."))
         return super().get(request, *args, **kwargs)

@@ -180,6 +180,8 @@ class ProgramCourse(Record):
         constraints = [
             models.CheckConstraint(condition=models.Q(partner_taught_hours__lte=models.F("hours")),
                                    name="course_partner_hours_within_hours"),
+            # The import key (``program_courses``): a course appears once in a program's curriculum.
+            models.UniqueConstraint(fields=["program", "course"], name="program_course_key_unique"),
         ]
 
     def __str__(self) -> str:

@@ -137,7 +137,7 @@ enrollments = RecordPages(
         Column("year", _("year"), sort="year", link=True),
         Column("students", _("students enrolled"), sort="students"),
     ],
-    sort_default="-year",
+    sort_default="-year", export_kind="program_enrollments",
     empty_hint=_("No enrolments match. Change the filters, or record a year's intake."),
     detail_fields=["program", "program__faculty", "year", "students"],
 )
@@ -164,7 +164,7 @@ courses = RecordPages(
         Column("is_introduced", _("introduced from the partner"), sort="is_introduced"),
         Column("partner_taught_hours", _("hours taught by partner teachers"), sort="partner_taught_hours"),
     ],
-    sort_default="program__code",
+    sort_default="program__code", export_kind="program_courses",
     empty_hint=_("No courses match. Change the filters, or add the program's courses."),
     detail_fields=["program", "program__faculty", "course", "credits", "hours", "is_core", "is_introduced",
                    "partner_taught_hours"],

@@ -132,11 +132,14 @@ def seed(ctx) -> None:
                         staff_member=teacher, semester=semester, course=course, hours=rng.choice([32, 48, 64]),
                         context=context))
                     trend = base + step * rng.uniform(-1.5, 2.5)
-                    for source, spread, repeat in (("students", 5, 2), ("peers", 3, 1), ("supervisors", 3, 1)):
-                        for _ in range(repeat):
+                    # Students score each course they take (two here); peers and supervisors once a semester.
+                    second = courses[(position + step + 1) % len(courses)]
+                    for source, spread, evaluated in (("students", 5, (course, second)), ("peers", 3, ("",)),
+                                                      ("supervisors", 3, ("",))):
+                        for evaluated_course in dict.fromkeys(evaluated):
                             score = max(55, min(99, trend + rng.uniform(-spread, spread)))
                             evaluations.append(TeachingEvaluation(
-                                staff_member=teacher, semester=semester, source=source,
+                                staff_member=teacher, semester=semester, source=source, course=evaluated_course,
                                 score=Decimal(f"{score:.1f}"), feedback=rng.choice(FEEDBACK)))
         ForeignTeacherContract.objects.bulk_create(contracts)
         TeachingAssignment.objects.bulk_create(assignments)

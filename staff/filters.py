@@ -125,14 +125,15 @@ class TeachingEvaluationFilter(StaffCategoryFilterMixin, FacultyScopedFilterSet)
     foreign = django_filters.BooleanFilter(label=_("foreign teachers and experts only"),
                                            field_name="staff_member__category", method="foreign_only")
     score_below = django_filters.NumberFilter(label=_("score below"), field_name="score", lookup_expr="lt")
-    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name or staff number"))
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Teacher, staff number or course"))
 
     class Meta:
         model = TeachingEvaluation
         fields = ["faculty", "semester", "source", "foreign", "score_below", "q"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(staff_member__name__icontains=value) | Q(staff_member__staff_no__icontains=value))
+        return queryset.filter(Q(staff_member__name__icontains=value) | Q(staff_member__staff_no__icontains=value)
+                               | Q(course__icontains=value))
 
 
 class LanguageAssessmentFilter(FacultyScopedFilterSet):

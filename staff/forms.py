@@ -92,7 +92,7 @@ class TeachingAssignmentForm(ScopedModelForm):
 class TeachingEvaluationForm(ScopedModelForm):
     class Meta:
         model = TeachingEvaluation
-        fields = ["staff_member", "semester", "source", "score", "feedback"]
+        fields = ["staff_member", "semester", "source", "course", "score", "feedback"]
         widgets = {"semester": forms.TextInput(attrs={"placeholder": "2025-2026-1"}),
                    "feedback": forms.Textarea(attrs={"rows": 4})}
 

@@ -330,6 +330,8 @@ class TeachingEvaluation(Record):
                                      on_delete=models.CASCADE, related_name="evaluations")
     semester = models.CharField(_("semester"), max_length=11, validators=[validate_semester])
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # Students evaluate each course on its own, so one teacher may have several student scores in a semester.
+    course = models.CharField(_("course"), max_length=200, blank=True, default="")
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2,
                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
     feedback = models.TextField(_("feedback"), blank=True)
@@ -339,10 +341,13 @@ class TeachingEvaluation(Record):
     class Meta:
         verbose_name = _("teaching evaluation")
         verbose_name_plural = _("teaching evaluations")
-        ordering = ["-semester", "staff_member__staff_no", "source"]
+        ordering = ["-semester", "staff_member__staff_no", "source", "course"]
         indexes = [models.Index(fields=["staff_member", "semester"])]
         constraints = [
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="evaluation_score_range"),
+            # The import key (``teaching_evaluations``): one score per teacher, semester, source and course.
+            models.UniqueConstraint(fields=["staff_member", "semester", "source", "course"],
+                                    name="evaluation_key_unique"),
         ]
 
     def __str__(self) -> str:

@@ -164,11 +164,12 @@ evaluations = RecordPages(
         Column("staff_member__faculty", _("faculty"), sort="staff_member__faculty__code"),
         Column("semester", _("semester"), sort="semester"),
         Column("source", _("source"), sort="source"),
+        Column("course", _("course"), sort="course"),
         Column("score", _("score"), sort="score", link=True),
     ],
-    sort_default="-semester",
+    sort_default="-semester", export_kind="teaching_evaluations",
     empty_hint=_("No evaluations match. Change the filters, or record a semester's evaluation results."),
-    detail_fields=["staff_member", "staff_member__faculty", "semester", "source", "score", "feedback"],
+    detail_fields=["staff_member", "staff_member__faculty", "semester", "source", "course", "score", "feedback"],
 )
 
 language_assessments = RecordPages(

@@ -252,6 +252,7 @@ class TeachingEvaluationFactory(factory.django.DjangoModelFactory):
     staff_member = factory.SubFactory(ForeignTeacherFactory)
     semester = "2025-2026-1"
     source = TeachingEvaluation.Source.STUDENTS
+    course = factory.Sequence(lambda n: f"Course {n}")
     score = 90
 
 

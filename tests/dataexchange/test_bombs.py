@@ -1,8 +1,10 @@
 """Spreadsheet bombs: files that are small on disk but would make the reader walk millions of
 rows, unpack to hundreds of megabytes, or copy a huge cell into every message and stored job.
 
-Work is measured by counting what openpyxl's read-only reader hands out (never by timing): a
-budget that the old reader blew through at once and the bounded reader stays far below.
+Work is measured by counting what the readers hand out (never by timing): the rows and cells
+of openpyxl's streaming reader, and the rows of calamine's and the dense grid calamine built for
+a sheet — a budget that the old reader blew through at once and the bounded readers stay far
+below.  Workbooks that would make calamine build a huge grid must go to the streaming reader.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import zipfile
 
 import openpyxl
 import pytest
+import python_calamine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from dataexchange import registry
-from dataexchange.files import COLUMN_SLACK, FileRejected, max_empty_rows, parse_file
+from dataexchange import files, registry
+from dataexchange.files import COLUMN_SLACK, XLSX_GRID_MAX_CELLS, FileRejected, max_empty_rows, parse_file
 from dataexchange.models import ImportJob
 from tests.dataexchange.helpers import csv_file
 
@@ -74,12 +77,43 @@ def claiming_every_cell(content: bytes) -> bytes:
     return content.replace(b"</sheetData>", b'<row r="1048576"/></sheetData>')
 
 
+class _CountedSheet:
+    """A calamine sheet whose rows are counted as they are handed out."""
+
+    def __init__(self, sheet, work):
+        self._sheet, self._work = sheet, work
+        self.start = sheet.start
+        work["grids"].append(sheet.height * sheet.width)
+
+    def iter_rows(self):
+        for row in self._sheet.iter_rows():
+            self._work["rows"] += 1
+            self._work["cells"] += len(row)
+            if self._work["cells"] > CELL_BUDGET:
+                raise AssertionError(f"the reader walked past its budget: {self._work}")
+            yield row
+
+
+class _CountedWorkbook:
+    def __init__(self, workbook, work):
+        self._workbook, self._work = workbook, work
+        self.sheets_metadata = workbook.sheets_metadata
+
+    def get_sheet_by_name(self, name):
+        return _CountedSheet(self._workbook.get_sheet_by_name(name), self._work)
+
+    def close(self):
+        self._workbook.close()
+
+
 @pytest.fixture
 def reader_work(monkeypatch):
-    """The rows and cells openpyxl's read-only reader hands out; more than the budget stops
-    the read with a failure instead of walking on for minutes."""
-    work = {"rows": 0, "cells": 0}
+    """The rows and cells the readers hand out, and the dense grid of each sheet calamine built
+    (``grids``); more than the budget stops the read with a failure instead of walking on for
+    minutes."""
+    work = {"rows": 0, "cells": 0, "grids": []}
     original = ReadOnlyWorksheet._cells_by_row
+    calamine = python_calamine.CalamineWorkbook
 
     def counting(self, *args, **kwargs):
         for row in original(self, *args, **kwargs):
@@ -89,16 +123,34 @@ def reader_work(monkeypatch):
                 raise AssertionError(f"the reader walked past its budget: {work}")
             yield row
 
+    class CountingCalamine:
+        @staticmethod
+        def from_filelike(filelike):
+            return _CountedWorkbook(calamine.from_filelike(filelike), work)
+
     monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting)
-    return work
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", CountingCalamine)
+    yield work
+    assert all(grid <= XLSX_GRID_MAX_CELLS for grid in work["grids"]), work
+
+
+@pytest.fixture(params=["calamine", "streamed"])
+def reader(request, monkeypatch):
+    """Read a test's workbooks with calamine (where their grid fits) or, always, streaming."""
+    if request.param == "streamed":
+        monkeypatch.setattr(files, "XLSX_GRID_MAX_CELLS", 0)
+    return request.param
 
 
 @pytest.fixture
-def openpyxl_must_not_parse(monkeypatch):
+def no_reader_may_parse(monkeypatch):
+    """Neither openpyxl nor calamine may be asked to parse the workbook: it is refused first."""
+
     def refuse(*args, **kwargs):
-        raise AssertionError("openpyxl was asked to parse a workbook that should have been refused first")
+        raise AssertionError("a reader was asked to parse a workbook that should have been refused first")
 
     monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", refuse)
 
 
 # --- item 3: the declared size of a sheet is not what it holds --------------------------------
@@ -112,6 +164,8 @@ def test_a_sheet_claiming_a1_to_xfd1048576_is_read_for_what_it_holds(reader_work
     assert table.header == HEADER
     assert [(number, values[:4]) for number, values in table.rows] == [(2, ["A", "2025", "1", "1"])]
     assert not any(table.rows[0][1][4:])
+    # The declared grid is too large for calamine: the streaming reader reads the sheet.
+    assert reader_work["grids"] == []
     # The empty last row at 1,048,576 leaves a gap the reader walks until the empty-row limit,
     # each row no wider than the header and its slack.
     assert reader_work["rows"] <= max_empty_rows() + 10
@@ -123,6 +177,7 @@ def test_a_lone_cell_at_row_one_million_ends_the_sheet_after_the_empty_row_limit
     assert len(data) < 10_000
     table = parse_file(xlsx(data))
     assert [number for number, _values in table.rows] == [2]
+    assert reader_work["grids"] == []  # 1,000,000 rows × 4 columns: not for calamine
     assert reader_work["rows"] <= max_empty_rows() + 10
 
 
@@ -132,22 +187,24 @@ def test_cells_at_column_xfd_do_not_widen_every_row(reader_work):
     table = parse_file(xlsx(data))
     assert len(table.rows) == 30
     assert max(len(values) for _number, values in table.rows) <= 200
+    assert reader_work["grids"] == []  # 31 rows × 16,384 columns: not for calamine
     assert reader_work["cells"] <= 31 * 200 + 300
 
 
-def test_a_header_wider_than_the_column_limit_is_refused(settings):
+def test_a_header_wider_than_the_column_limit_is_refused(settings, reader):
     settings.DATAEXCHANGE_MAX_COLUMNS = 20
     data = workbook_bytes([[f"c{n}" for n in range(25)], ["x"] * 25])
     with pytest.raises(FileRejected, match="more than 20 columns"):
         parse_file(xlsx(data))
 
 
-def test_more_rows_than_the_limit_are_refused_as_soon_as_the_limit_is_passed(settings, reader_work):
+def test_more_rows_than_the_limit_are_refused_as_soon_as_the_limit_is_passed(settings, reader_work, reader):
     settings.DATAEXCHANGE_MAX_ROWS = 50
     data = workbook_bytes([HEADER] + [["A", 2025, 1, n] for n in range(3000)])
     with pytest.raises(FileRejected, match="more than 50 rows"):
         parse_file(xlsx(data))
     assert reader_work["rows"] <= 60
+    assert len(reader_work["grids"]) == (reader == "calamine")
 
 
 # --- item 4: unpacked size, cell length, echoed values ----------------------------------------
@@ -165,7 +222,7 @@ def sixty_megabyte_string() -> bytes:
     return with_cell("BOMB", b"A" * 60_000_000)
 
 
-def test_a_workbook_unpacking_to_60_mb_is_refused_before_openpyxl_parses_it(office, openpyxl_must_not_parse):
+def test_a_workbook_unpacking_to_60_mb_is_refused_before_any_reader_parses_it(office, no_reader_may_parse):
     data = sixty_megabyte_string()
     assert len(data) < 200_000
     result = registry.import_rows("faculty_years", xlsx(data), user=office, dry_run=True)
@@ -174,7 +231,7 @@ def test_a_workbook_unpacking_to_60_mb_is_refused_before_openpyxl_parses_it(offi
     assert sum(len(message) for message in result.file_errors) < 1000
 
 
-def test_a_60_mb_workbook_is_refused_at_upload_with_a_short_message(office_client, openpyxl_must_not_parse):
+def test_a_60_mb_workbook_is_refused_at_upload_with_a_short_message(office_client, no_reader_may_parse):
     response = office_client.post(reverse("dataexchange:import", args=["faculty_years"]),
                                   {"file": xlsx(sixty_megabyte_string())})
     assert response.status_code == 200 and len(response.content) < 200_000
@@ -183,7 +240,7 @@ def test_a_60_mb_workbook_is_refused_at_upload_with_a_short_message(office_clien
 
 
 @pytest.mark.parametrize("setting", ["DATAEXCHANGE_XLSX_MAX_BYTES", "DATAEXCHANGE_XLSX_MAX_PART_BYTES"])
-def test_a_workbook_unpacking_beyond_the_size_limits_is_refused(settings, setting, openpyxl_must_not_parse):
+def test_a_workbook_unpacking_beyond_the_size_limits_is_refused(settings, setting, no_reader_may_parse):
     setattr(settings, setting, 100_000)
     # Distinct numbers compress about as well as real data does: only the size is at fault.
     data = workbook_bytes([HEADER] + [["A", 2025, n, n * 7919] for n in range(5_000)])
@@ -191,7 +248,7 @@ def test_a_workbook_unpacking_beyond_the_size_limits_is_refused(settings, settin
         parse_file(xlsx(data))
 
 
-def test_a_workbook_with_thousands_of_parts_is_refused(openpyxl_must_not_parse):
+def test_a_workbook_with_thousands_of_parts_is_refused(no_reader_may_parse):
     data = repacked(workbook_bytes([HEADER, ["A", 2025, 1, 1]]),
                     extra={f"customXml/item{n}.xml": b"<a/>" for n in range(1200)})
     with pytest.raises(FileRejected, match="parts"):

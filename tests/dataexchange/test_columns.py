@@ -49,10 +49,11 @@ def test_choice_column_accepts_code_english_and_chinese_label(text, code):
     assert Choice(DIRECTIONS).parse(text) == code
 
 
-def test_choice_column_names_the_codes_it_takes_when_the_value_is_unknown():
+def test_choice_column_names_the_labels_and_codes_it_takes_when_the_value_is_unknown():
     with pytest.raises(CellError) as error:
         Choice(Mobility.Direction).parse("sideways")
-    assert "outbound, inbound" in str(error.value)
+    assert str(error.value) == ("“sideways” is not one of the choices. Write one of: Outbound (outbound), "
+                                "Inbound (inbound).")
 
 
 def test_date_column_refuses_30_february():
@@ -96,10 +97,15 @@ def test_country_column_accepts_a_lower_case_code():
     assert Country().parse("gb") == "GB"
 
 
-@pytest.mark.parametrize("text", ["XX", "UK", "England", "G"])
+@pytest.mark.parametrize("text", ["XX", "QQQ", "Atlantis", "G"])
 def test_country_column_refuses_what_is_not_an_iso_code(text):
     with pytest.raises(CellError, match="ISO 3166"):
         Country().parse(text)
+
+
+@pytest.mark.parametrize(("text", "code"), [("UK", "GB"), ("England", "GB"), ("GBR", "GB"), ("usa", "US")])
+def test_country_column_reads_the_names_and_codes_people_write(text, code):
+    assert Country().parse(text) == code
 
 
 def test_list_column_names_every_unknown_faculty(office):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
+from openpyxl import load_workbook
 
+from dataexchange import registry
 from exchanges.models import Mobility
 from faculties.models import FacultyYear
-from tests.dataexchange.helpers import GOOD_MOBILITY, MOBILITY_HEADER, with_cell_row
+from tests.dataexchange.helpers import GOOD_MOBILITY, MOBILITY_HEADER, snapshot, with_cell_row
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -70,3 +73,22 @@ def test_export_records_writes_a_file_import_records_reads_back(suffix, faculty_
 def test_export_records_refuses_another_file_ending(tmp_path):
     with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
         call_command("export_records", "faculty_years", str(tmp_path / "years.pdf"))
+
+
+def test_export_records_writes_labels_in_the_language_asked_and_import_records_reads_them(
+        office, exchange_records, tmp_path):
+    path = tmp_path / "mobilities.xlsx"
+    call_command("export_records", "mobilities", str(path), "--style", "labels", "--language", "zh-hans")
+    header = next(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    with translation.override("zh-hans"):
+        assert list(header) == [str(column.heading("labels")) for column in registry.get("mobilities").columns]
+    before = snapshot(Mobility)
+    call_command("import_records", "mobilities", str(path))
+    assert snapshot(Mobility) == before
+
+
+def test_export_records_writes_codes_by_default(faculty_a, tmp_path):
+    path = tmp_path / "faculties.csv"
+    call_command("export_records", "faculties", str(path))
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0].split(",") == [
+        column.name for column in registry.get("faculties").columns]

@@ -40,8 +40,8 @@ def test_an_export_imports_again_unchanged(kind, fmt, office, exchange_records, 
 
 
 def test_export_columns_are_the_kinds_columns_in_order(office, exchange_records):
-    response = registry.export_response("mobilities", registry.get("mobilities").model.objects.all(),
-                                        fmt="csv", user=office)
+    response = export_response(registry.get("mobilities"), registry.get("mobilities").model.objects.all(),
+                               fmt="csv", user=office, style="codes")
     header = csv_rows(response)[0]
     assert header == ["faculty", "direction", "person_kind", "person_name", "person_id", "staff_no", "partner",
                       "country", "activity", "starts_on", "ends_on", "status", "funding_scheme", "amount"]
@@ -84,12 +84,13 @@ def kind_with_personal_column():
 def test_exports_for_anyone_but_the_office_leave_out_personal_columns(
         persona, request, faculty_a, kind_with_personal_column):
     user = request.getfixturevalue(persona)
-    response = export_response(kind_with_personal_column, Faculty.objects.all(), fmt="csv", user=user)
+    response = export_response(kind_with_personal_column, Faculty.objects.all(), fmt="csv", user=user, style="codes")
     assert csv_rows(response)[0] == ["code", "foreign_site_updated_on"]
 
 
 def test_the_office_export_includes_personal_columns(office, faculty_a, kind_with_personal_column):
-    response = export_response(kind_with_personal_column, Faculty.objects.all(), fmt="xlsx", user=office)
+    response = export_response(kind_with_personal_column, Faculty.objects.all(), fmt="xlsx", user=office,
+                               style="codes")
     assert list(xlsx_rows(response)[0]) == ["code", "foreign_site_url", "foreign_site_updated_on"]
 
 

@@ -1,5 +1,6 @@
 """Imports that tell the truth and never duplicate or overwrite (issue 20, items 2 and 3).
 
+import importlib
 * Every import key is a unique constraint, added by migrations that first refuse (naming
   them) the duplicates already stored.
 * An import racing a form save or another import: the records it changes are locked and
@@ -99,12 +100,12 @@ def test_every_import_key_is_a_unique_constraint_of_its_model(kind):
 
 @pytest.mark.django_db
 def test_the_duplicate_check_refuses_naming_each_key_and_its_records_and_changes_nothing(capsys):
-    # TeachingEvaluation is not an import kind: it can hold duplicates to show the step at work.
+    # (teacher, semester) is not a key of TeachingEvaluation: it can hold duplicates to show the step at work.
     member = StaffMemberFactory(staff_no="T0042")
     first = TeachingEvaluationFactory(staff_member=member, semester="2025-2026-1")
     second = TeachingEvaluationFactory(staff_member=member, semester="2025-2026-1")
     TeachingEvaluationFactory(staff_member=member, semester="2024-2025-2")
-    step = refuse_duplicate_keys("staff", "TeachingEvaluation", ["staff_member", "semester", "source"],
+    step = refuse_duplicate_keys("staff", "TeachingEvaluation", ["staff_member", "semester"],
                                  "evaluation_key_unique")
 
     with pytest.raises(DuplicateImportKeys) as refused:
@@ -120,6 +121,27 @@ def test_the_duplicate_check_refuses_naming_each_key_and_its_records_and_changes
     assert TeachingEvaluation.objects.count() == 3
     TeachingEvaluation.objects.filter(pk=second.pk).delete()
     step.code(apps, None)  # no duplicate left: the migration goes on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_evaluations_kept_before_the_course_was_are_told_apart_not_lost():
+    before = ("staff", "0004_staff_standings")
+    member = StaffMemberFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps.get_model("staff", "TeachingEvaluation")
+        fields = {"staff_member_id": member.pk, "semester": "2025-2026-1", "score": 90}
+        same = [old.objects.create(source="students", **fields).pk for _ in range(3)]
+        alone = old.objects.create(source="peers", **fields).pk
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+        assert [TeachingEvaluation.objects.get(pk=pk).course for pk in [*same, alone]] == ["", "#2", "#3", ""]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

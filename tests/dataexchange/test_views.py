@@ -7,8 +7,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
+from dataexchange import registry
+from dataexchange.files import EXAMPLE_MARKS, not_a_spreadsheet_message
 from dataexchange.models import ImportJob
 from exchanges.models import Mobility
 from faculties.models import FacultyYear
@@ -67,16 +70,36 @@ def test_the_import_page_is_in_the_menu(office_client):
     assert reverse("dataexchange:index") in office_client.get("/").text
 
 
-def test_xlsx_template_has_the_header_row_and_instructions(office_client):
-    response = office_client.get(reverse("dataexchange:template", args=["faculty_years", "xlsx"]))
+def test_xlsx_template_has_the_header_row_example_rows_and_instructions(office_client):
+    response = office_client.get(reverse("dataexchange:template", args=["faculty_years", "xlsx"]) + "?style=codes")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert [c.value for c in workbook.worksheets[0][1]] == ["faculty", "year", "teachers", "students"]
-    assert workbook.worksheets[0].max_row == 1 and len(workbook.worksheets) == 2
+    assert workbook.worksheets[0].max_row == 3  # the header and two example rows
+    assert workbook.sheetnames[1] == "填写说明"
 
 
-def test_csv_template_is_the_header_row(office_client):
-    response = office_client.get(reverse("dataexchange:template", args=["faculty_years", "csv"]))
-    assert b"".join(response.streaming_content).decode("utf-8-sig") == "faculty,year,teachers,students\r\n"
+def test_csv_template_is_the_header_row_and_two_example_rows(office_client):
+    response = office_client.get(reverse("dataexchange:template", args=["faculty_years", "csv"]) + "?style=codes")
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "faculty,year,teachers,students"
+    assert len(lines) == 3 and all(line.startswith(tuple(EXAMPLE_MARKS)) for line in lines[1:])
+
+
+def test_the_import_page_shows_each_columns_heading_and_code_and_both_templates(office_client):
+    response = office_client.get(reverse("dataexchange:import", args=["mobilities"]))
+    with translation.override("zh-hans"):
+        heading = str(registry.get("mobilities").column("starts_on").heading("labels"))
+    assert heading in response.text and "<code>starts_on</code>" in response.text
+    template = reverse("dataexchange:template", args=["mobilities", "xlsx"])
+    assert f"{template}?style=labels" in response.text and f"{template}?style=codes" in response.text
+
+
+def test_the_job_page_shows_the_columns_headings(office_client, mobility_refs):
+    response = upload(office_client, "mobilities", mobility_csv(GOOD_MOBILITY))
+    page = office_client.get(response.url)
+    with translation.override("zh-hans"):
+        heading = str(registry.get("mobilities").column("person_name").heading("labels"))
+    assert f"<th scope=\"col\">{heading}<br>" in page.text
 
 
 def test_export_page_gives_the_coordinator_only_their_records(coord_a_client, exchange_records):
@@ -106,7 +129,9 @@ def test_preview_names_each_bad_row_with_its_column_and_reason(office_client, mo
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED
     page = office_client.get(job.get_absolute_url()).text
-    assert "ISO 3166" in page and "<code>country</code>" in page
+    with translation.override("zh-hans"):
+        heading = str(registry.get("mobilities").column("country").heading("labels"))
+    assert "“XX”" in page and f'{heading} <code class="small">country</code>' in page
     assert reverse("dataexchange:job-commit", args=[job.pk]) not in page
     assert not Mobility.objects.exists()
 
@@ -120,7 +145,8 @@ def test_a_failed_check_cannot_be_committed(office_client, faculty_a):
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_at_upload(office_client):
     response = upload(office_client, "faculty_years", SimpleUploadedFile("rows.xlsx", b"%PDF-1.4 binary"))
-    assert response.status_code == 200 and "该文件不是电子表格" in response.text
+    with translation.override("zh-hans"):
+        assert response.status_code == 200 and not_a_spreadsheet_message() in response.text
     assert not ImportJob.objects.exists()
 
 

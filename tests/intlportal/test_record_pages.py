@@ -40,10 +40,11 @@ def test_a_kind_without_an_edit_page_has_no_edit_link():
     assert pages.views["detail"].edit_url_name is None
 
 
-def test_a_name_differing_from_the_model_is_declared_and_a_missing_export_is_none():
+def test_a_name_differing_from_the_model_is_declared_and_a_missing_import_is_none():
     pages = exchange_views.language_tests
     assert pages.url_name("list") == "exchanges:languagetest-list"
-    assert pages.views["list"].export_kind is None and pages.views["list"].import_kind is None
+    assert pages.views["list"].export_kind == "language_tests"
+    assert faculty_views.coordinators.views["list"].export_kind is None
 
 
 def test_list_and_record_page_read_the_kinds_queryset_with_its_joins(faculty_a):

@@ -16,6 +16,7 @@ from tests.factories import (
     PublicationFactory,
     StaffMemberFactory,
     TeachingAssignmentFactory,
+    TeachingEvaluationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +34,10 @@ def test_every_staff_kind_imports_its_own_export_unchanged(office, faculty_a, tm
     TeachingAssignmentFactory(staff_member=teacher, context="cooperative_program")
     LanguageAssessmentFactory(staff_member__faculty=faculty_a)
     PublicationFactory(staff_member=teacher, doi="10.1000/abc")
+    TeachingEvaluationFactory(staff_member=teacher, feedback="讲解清楚")
 
-    for kind in ("staff", "contracts", "teaching_assignments", "language_assessments", "publications"):
+    for kind in ("staff", "contracts", "teaching_assignments", "language_assessments", "publications",
+                 "teaching_evaluations"):
         assert_round_trip(kind, office, tmp_path, fmt)
 
 
@@ -51,6 +54,32 @@ def test_staff_rows_take_codes_and_chinese_labels(office, faculty_a):
     assert result.ok, [str(e) for e in result.errors]
     assert StaffMember.objects.get(staff_no="A101").category == StaffMember.Category.FOREIGN_TEACHER
     assert StaffMember.objects.get(staff_no="A100").has_overseas_degree
+
+
+def test_staff_rows_take_chinese_headings_and_the_offices_category_words(office, faculty_a):
+    result = registry.import_rows("staff", rows(
+        "工号,学院,姓名,国籍,人员类别,职称,入职日期,离职日期,海外学位",
+        "A200,甲学院,刘洋,CN,专任教师,研究员,2015-09-01,,是",
+        "A201,A,Tom Baker,GB,外教,讲师,2023-09-01,,否",
+    ), user=office, dry_run=False)
+
+    assert result.ok, (result.file_errors, [str(e) for e in result.errors])
+    assert dict(StaffMember.objects.values_list("staff_no", "category")) == {
+        "A200": StaffMember.Category.DOMESTIC, "A201": StaffMember.Category.FOREIGN_TEACHER}
+    assert StaffMember.objects.get(staff_no="A200").title == StaffMember.Title.PROFESSOR
+
+
+def test_staff_linked_rows_name_the_staff_member_by_number_or_name(office, faculty_a):
+    teacher = ForeignTeacherFactory(faculty=faculty_a, staff_no="F7", name="Emily Carter")
+
+    result = registry.import_rows("publications", rows(
+        "工号,发表年份,论文题目,期刊名称,是否国际期刊,doi",
+        "F7,2024,Paper A,Journal A,是,",
+        "Emily Carter,2024,Paper B,Journal B,否,",
+    ), user=office, dry_run=False)
+
+    assert result.ok, (result.file_errors, [str(e) for e in result.errors])
+    assert set(Publication.objects.values_list("staff_member", flat=True)) == {teacher.pk}
 
 
 def test_one_bad_staff_row_rejects_the_file_and_names_every_bad_row(office, faculty_a):
@@ -111,10 +140,12 @@ def test_a_leader_export_of_contracts_has_no_salary_or_work_permit_column(leader
     assert "work_permit_no" in office_text and "WP-SECRET-1" in office_text
 
 
-@pytest.mark.parametrize("kind", ["staff", "teaching_assignments", "language_assessments", "publications"])
+@pytest.mark.parametrize("kind", ["staff", "teaching_assignments", "language_assessments", "publications",
+                                  "teaching_evaluations"])
 def test_no_other_staff_export_carries_personal_data(kind, office, tmp_path):
     contract = ContractFactory(work_permit_no="WP-SECRET-2")
     TeachingAssignmentFactory(staff_member=contract.staff_member)
+    TeachingEvaluationFactory(staff_member=contract.staff_member)
     LanguageAssessmentFactory(staff_member=contract.staff_member)
     PublicationFactory(staff_member=contract.staff_member)
     registry_kind = registry.get(kind)
@@ -128,7 +159,7 @@ def test_no_other_staff_export_carries_personal_data(kind, office, tmp_path):
 def test_the_contract_list_exports_without_personal_columns_for_a_leader(leader_client):
     ContractFactory(work_permit_no="WP-SECRET-3", salary=23456)
 
-    response = leader_client.get("/staff/contracts/", {"export": "csv"})
+    response = leader_client.get("/staff/contracts/", {"export": "csv", "style": "codes"})
 
     body = b"".join(response.streaming_content).decode("utf-8-sig") if response.streaming else \
         response.content.decode("utf-8-sig")

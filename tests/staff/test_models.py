@@ -88,8 +88,10 @@ def test_foreign_staff_are_foreign_teachers_and_foreign_experts():
 @pytest.mark.django_db
 def test_the_evaluation_trend_averages_each_source_and_all_evaluations_per_semester(django_assert_num_queries):
     teacher = ForeignTeacherFactory()
-    for source, score in [("students", 80), ("students", 91), ("peers", 90), ("supervisors", 70)]:
-        TeachingEvaluationFactory(staff_member=teacher, semester="2025-2026-1", source=source, score=score)
+    for source, course, score in [("students", "Oral English", 80), ("students", "Writing", 91),
+                                  ("peers", "", 90), ("supervisors", "", 70)]:
+        TeachingEvaluationFactory(staff_member=teacher, semester="2025-2026-1", source=source, course=course,
+                                  score=score)
     TeachingEvaluationFactory(staff_member=teacher, semester="2024-2025-2", source="peers", score=77.5)
     TeachingEvaluationFactory(semester="2024-2025-2", score=10)  # someone else's
 
