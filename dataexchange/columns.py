@@ -110,6 +110,20 @@ class Converter:
         """The cell of an export in the "labels" style, in the active language."""
         return self.export(value)
 
+    # Converters whose labels do not depend on the language (text, numbers, dates, references).
+    labels_in_every_language = True
+
+    def label_writer(self, language: str | None):
+        """``export_label`` for the many cells of an export in ``language``, whatever language
+        is active when it is called (a streamed download reads its rows later)."""
+        if self.labels_in_every_language:
+            return self.export_label
+
+        def write(value: Any) -> Any:
+            with translation.override(language):
+                return self.export_label(value)
+        return write
+
     def prepare(self, raws: Iterable[str], *, user) -> None:
         """Called once, for the importing ``user``, with every non-empty cell of the column
         before ``parse``."""
@@ -282,6 +296,13 @@ class Bool(Converter):
     def export_label(self, value: Any) -> Any:
         return _("Yes") if value else _("No")
 
+    labels_in_every_language = False
+
+    def label_writer(self, language: str | None):
+        with translation.override(language):
+            yes, no = _("Yes"), _("No")
+        return lambda value: yes if value else no
+
     def describe(self) -> str:
         return _("yes or no: 是/否, 有/无, √/×, yes/no, true/false or 1/0")
 
@@ -342,10 +363,18 @@ class Choice(Converter):
     def _listed(self) -> str:
         return join_list(_choice_item(str(label), code) for code, label in self.choices)
 
+    labels_in_every_language = False
+
     def export_label(self, value: Any) -> Any:
         if value in (None, ""):
             return ""
         return str(self._labels.get(value, value))
+
+    def label_writer(self, language: str | None):
+        # Each label translated once per language, not once per cell of a large export.
+        with translation.override(language):
+            labels = {code: str(label) for code, label in self._labels.items()}
+        return lambda value: "" if value in (None, "") else labels.get(value, value)
 
     def describe(self) -> str:
         return _("one of: %(choices)s") % {"choices": self._listed()}
@@ -466,6 +495,17 @@ class Country(Converter):
     def export_label(self, value: Any) -> Any:
         code = self.export(value)
         return _country_labels().get(code, code) if code else ""
+
+    labels_in_every_language = False
+
+    def label_writer(self, language: str | None):
+        with translation.override(language):
+            labels = _country_labels()
+
+        def write(value: Any) -> Any:
+            code = getattr(value, "code", value) or ""
+            return labels.get(code, code) if code else ""
+        return write
 
     def describe(self) -> str:
         return _("country or region: its Chinese or English name (美国, United States) or its ISO 3166 "

@@ -661,10 +661,11 @@ class LargeUniversity:
         def evaluation_rows():
             eid = self.w.next_id(TeachingEvaluation)
             for staff_id, semester in evaluations:
-                yield (eid, staff_id, semester, "students", Decimal(rng.randint(7000, 9900)) / 100, "", *self.rec)
+                yield (eid, staff_id, semester, "students", "", Decimal(rng.randint(7000, 9900)) / 100, "",
+                       *self.rec)
                 eid += 1
-        self.w.write(TeachingEvaluation, ["id", "staff_member_id", "semester", "source", "score", "feedback",
-                                          *self.REC], evaluation_rows(), total=len(evaluations))
+        self.w.write(TeachingEvaluation, ["id", "staff_member_id", "semester", "source", "course", "score",
+                                          "feedback", *self.REC], evaluation_rows(), total=len(evaluations))
 
         def language():
             lid = self.w.next_id(LanguageAssessment)
