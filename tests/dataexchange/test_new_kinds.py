@@ -26,7 +26,7 @@ from faculties.models import Discipline, LeadingGroupMember
 from intlportal.models import WorkflowTransition
 from programs.models import ProgramCourse, ProgramEnrollment
 from staff.models import TeachingEvaluation
-from tests.dataexchange.helpers import csv_file, snapshot
+from tests.dataexchange.helpers import assert_round_trip, csv_file, snapshot
 from tests.factories import (
     CooperativeProgramFactory,
     DisciplineFactory,
@@ -86,23 +86,11 @@ def new_kind_records(faculty_a, faculty_b):
 # --- round trips -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("style", ["codes", "labels"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind_name", NEW_KINDS)
-def test_each_new_kind_imports_its_own_export_unchanged(office, new_kind_records, tmp_path, kind_name, fmt, style):
-    kind = registry.get(kind_name)
-    before = snapshot(kind.model)
-    history_before = kind.model.history.count()
-    path = tmp_path / f"{kind_name}.{fmt}"
-    # The labels style is the Chinese office's: headings and choices as locale/zh_Hans has them.
-    with translation.override("zh-hans" if style == "labels" else "en"):
-        assert export_to_path(kind, kind.model.objects.all(), path, user=office, style=style) == 2
-        result = registry.import_rows(kind, path, user=office, dry_run=False)
-    assert result.ok, (result.file_errors, [str(e) for e in result.errors])
-    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
-    assert snapshot(kind.model) == before
-    assert kind.model.history.count() == history_before
-    assert not WorkflowTransition.objects.exists()
+def test_each_new_kind_imports_its_own_export_unchanged(office, new_kind_records, tmp_path, kind_name, fmt):
+    assert registry.get(kind_name).model.objects.count() == 2
+    assert_round_trip(kind_name, office, tmp_path, fmt)  # codes and Chinese labels, the same bytes again
 
 
 @pytest.mark.parametrize("kind_name", NEW_KINDS)

@@ -18,6 +18,9 @@ def rows(header, *lines):
     return csv_file("\n".join([header, *lines]) + "\n")
 
 
+ROUND_TRIP_KINDS = ("programs", "program_trainings")
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_programs_and_trainings_import_their_own_export_unchanged(office, faculty_a, tmp_path, fmt):
     program = CooperativeProgramFactory(faculty=faculty_a)
@@ -25,7 +28,7 @@ def test_programs_and_trainings_import_their_own_export_unchanged(office, facult
                               expires_on=None)
     ProgramTeacherTrainingFactory(program=program)
 
-    for kind in ("programs", "program_trainings"):
+    for kind in ROUND_TRIP_KINDS:
         assert_round_trip(kind, office, tmp_path, fmt)
 
 
