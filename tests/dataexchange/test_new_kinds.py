@@ -23,7 +23,6 @@ from dataexchange.signals import records_imported
 from dataexchange.writing import export_to_path
 from exchanges.models import Mobility, StudentLanguageTest
 from faculties.models import Discipline, LeadingGroupMember
-from intlportal.models import WorkflowTransition
 from programs.models import ProgramCourse, ProgramEnrollment
 from staff.models import TeachingEvaluation
 from tests.dataexchange.helpers import assert_round_trip, csv_file, snapshot
