@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -126,6 +128,12 @@ class ScopedFilterExtension(DjangoFilterExtension):
     priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        # The schema reads the class's own filters, and a filter keeps the form field it builds
+        # first: built here, in the schema's language and without a model (so without a label),
+        # it would be every later page's field, its label English ("Category").  A copy keeps
+        # the class's filters untouched.
+        filter_field = copy.deepcopy(filter_field)
+        filter_field.model = model
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
         bounds = integer_bounds(filter_field, model, field_name)
         for parameter in parameters:

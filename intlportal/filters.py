@@ -21,6 +21,26 @@ MIN_YEAR = 1
 MAX_YEAR = 9999
 
 
+class AllYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter's choices: 全部 (no filter), 是, 否 — not the form widget's 未知."""
+
+    def __init__(self, attrs=None):
+        from django.utils.translation import gettext_lazy as _
+
+        super().__init__(attrs)
+        self.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class AllYesNoField(forms.NullBooleanField):
+    widget = AllYesNoSelect
+
+
+def install() -> None:
+    """Every yes/no filter of the portal, declared or generated from a model's BooleanField,
+    offers 全部/是/否 (``IntlportalConfig.ready``)."""
+    django_filters.BooleanFilter.field_class = AllYesNoField
+
+
 class YearFilter(django_filters.NumberFilter):
     """A calendar year, a whole number from ``MIN_YEAR`` to ``MAX_YEAR``.
 

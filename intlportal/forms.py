@@ -18,6 +18,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+BLANK = "---------"  # Django's empty choice of an optional select
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form that only offers what the user may use.
 
@@ -53,6 +56,13 @@ class ScopedModelForm(forms.ModelForm):
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField):
                 form_field.widget = DateInput()
+            # An optional choice's empty option reads 请选择, not Django's "---------".
+            if isinstance(form_field, forms.ModelChoiceField):
+                if form_field.empty_label == BLANK:
+                    form_field.empty_label = _("- Select an option -")
+            elif isinstance(form_field, forms.ChoiceField) and ("", BLANK) in form_field.choices:
+                form_field.choices = [(code, _("- Select an option -") if (code, label) == ("", BLANK) else label)
+                                      for code, label in form_field.choices]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

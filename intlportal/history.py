@@ -35,6 +35,7 @@ from django.db.models import Count, Exists, ForeignKey, Model, OuterRef, Q, Subq
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -128,7 +129,7 @@ def _show(value) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime.datetime):
-        return date_format(value, "Y-m-d H:i")
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -494,3 +494,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 AXES_VERBOSE = False
+
+# django-filter: a filter's empty choice reads "All" (全部) in the user's language, not "---------";
+# yes/no filters read 全部/是/否 (``intlportal.filters.install``).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,11 +21,12 @@ def _format(value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime.datetime):
-        return date_format(value, "Y-m-d H:i")
+        # Stored in UTC: shown in the portal's time (Asia/Shanghai), as the timeline shows it.
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return number_format(value, decimal_pos=2)
+        return number_format(value, decimal_pos=2, force_grouping=True)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     if hasattr(value, "url") and hasattr(value, "name"):  # a file: never link storage directly
