@@ -551,12 +551,19 @@ def display_value(obj, path: str):
     return value() if callable(value) else value
 
 
+# Where each role lands: its work, not a page of menu links (the office holding several roles
+# lands on its work queue).
+HOME_BY_ROLE = [(access.is_office, "workqueue:index"), (access.is_leader, "assessment:dashboard"),
+                (access.is_coordinator, "workqueue:mine")]
+
+
 def home(request):
-    """The start page: what each role does first."""
+    """The start page: each role lands on its work; an account without a role is told what to do."""
     user = request.user
-    return render(request, "portal/home.html", {
-        "no_role": not access.roles(user),
-    })
+    for has_role, url_name in HOME_BY_ROLE:
+        if has_role(user):
+            return redirect(url_name)
+    return render(request, "portal/home.html", {"no_role": True})
 
 
 @login_not_required

@@ -12,9 +12,15 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from intlportal.models import WorkflowTransition
+
+# Sent inside the transition's transaction after every step of every workflow, with
+# ``record``, ``from_state``, ``to_state``, ``state_field``, ``by`` and ``comment``: the
+# notifications app tells the people who act next (what a receiver writes commits with the step).
+workflow_step = Signal()
 
 
 class WorkflowError(Exception):
@@ -68,6 +74,8 @@ def transition(
             by=by if getattr(by, "is_authenticated", False) else None,
             comment=comment,
         )
+        workflow_step.send(sender=model, record=obj, from_state=current, to_state=to_state,
+                           state_field=state_field, by=by, comment=comment)
     return obj
 
 

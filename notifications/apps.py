@@ -20,3 +20,7 @@ class NotificationsConfig(AppConfig):
         # The office's verification or rejection of an entry tells whoever entered it.
         verification_decided.connect(services.on_verification_decided,
                                      dispatch_uid="notifications:verification-decided")
+        # Every other workflow step (mobilities, programs …) tells the people who act next.
+        from intlportal.workflow import workflow_step
+
+        workflow_step.connect(services.on_workflow_step, dispatch_uid="notifications:workflow-step")

@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     REPORT_OVERDUE = "report_overdue", _("Post-exchange report overdue")
     EVIDENCE_VERIFIED = "evidence_verified", _("Entry verified")
     EVIDENCE_REJECTED = "evidence_rejected", _("Entry not verified")
+    WORKFLOW_STEP = "workflow_step", _("Workflow step")
 
 
 # The sentence of each kind.  Stored notifications keep only their parameters, so the list is
@@ -38,6 +39,7 @@ MESSAGES = {
                            "on %(due)s."),
     Kind.EVIDENCE_VERIFIED: _("Your entry “%(record)s” has been verified by the Foreign Affairs Office."),
     Kind.EVIDENCE_REJECTED: _("Your entry “%(record)s” did not pass the office's verification: %(comment)s"),
+    Kind.WORKFLOW_STEP: _("%(actor)s moved “%(record)s” from “%(from)s” to “%(to)s”."),
 }
 
 # Kinds whose sentence quotes the comment itself: the list and the e-mail do not repeat it.
@@ -102,7 +104,21 @@ class Notification(models.Model):
         actor = self.actor.get_full_name() or self.actor.username if self.actor_id else ""
         values = {"actor": actor, "record": self.record_label, "due": "", "days": "", "comment": self.comment}
         values.update(self.params)
+        if self.kind == Kind.WORKFLOW_STEP:
+            values.update(self._state_labels())
         return str(MESSAGES[self.kind]) % values
+
+    def _state_labels(self) -> dict[str, str]:
+        """A workflow step's states in the reader's language (the codes are what is stored)."""
+        labels: dict = {}
+        model = self.content_type.model_class() if self.content_type_id else None
+        field_name = self.params.get("state_field", "status")
+        if model is not None:
+            try:
+                labels = dict(model._meta.get_field(field_name).flatchoices)
+            except Exception:  # noqa: BLE001 - a field renamed since: the codes are shown
+                labels = {}
+        return {key: str(labels.get(self.params.get(key), self.params.get(key, ""))) for key in ("from", "to")}
 
     @property
     def extra_comment(self) -> str:

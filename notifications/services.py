@@ -110,3 +110,22 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+# Kinds whose workflow notifies through signals of their own (a plan: ``plan_submitted``).
+OWN_WORKFLOW_NOTIFICATIONS = {"faculties.internationalizationplan"}
+
+
+def on_workflow_step(sender, *, record, from_state, to_state, state_field="status", by=None, comment="",
+                     **kwargs) -> None:
+    """``intlportal.workflow.workflow_step``'s receiver: a step a faculty takes (a submission)
+    tells the office; a step the office takes (an approval, a return) tells the faculty's
+    coordinators — the people who act next.  Nobody is told of their own step."""
+    if sender._meta.label_lower in OWN_WORKFLOW_NOTIFICATIONS or from_state == to_state:
+        return
+    from intlportal import access
+
+    by_office = by is not None and access.is_office(by)
+    recipients = coordinators_of(record_faculty_ids(record)) if by_office or by is None else office_users()
+    notify(recipients=recipients, kind=Kind.WORKFLOW_STEP, record=record, actor=by, comment=comment,
+           params={"from": from_state, "to": to_state, "state_field": state_field}, exclude=by)

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BigIntegerField, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, resolve
+from django.urls import NoReverseMatch, resolve, reverse
 
 from exchanges.models import REPORT_DUE_DAYS, Agreement, Mobility
 from faculties.models import InternationalizationPlan
@@ -120,19 +120,24 @@ def _entered_by(model: type[Model]):
     return Coalesce("staged_by", Subquery(history.values("history_user")[:1]), output_field=BigIntegerField())
 
 
-def awaiting_verification(*, faculty=None, kind: type[Model] | None = None, entered_by=None) -> QuerySet:
+def awaiting_verification(*, faculty=None, kind: type[Model] | None = None, entered_by=None,
+                          state: str = Verification.PENDING, faculties=None) -> QuerySet:
     """The keys ``(entered_at, kind index, pk, entered_by id)`` of every record pending the
     office's verification, oldest first, in one query over every verifiable kind.
 
     ``entered_at`` is when the proposal was staged, or, for a never-verified record, when it
-    was last saved.  The filters narrow to a faculty, a kind and who entered the item."""
+    was last saved.  The filters narrow to a faculty (or several: ``faculties``, ids), a kind
+    and who entered the item; ``state=Verification.REJECTED`` gives the evidence the office
+    sent back instead (a coordinator's to-do)."""
     parts = []
     for index, model in enumerate(verification_kinds()):
         if kind is not None and model is not kind:
             continue
-        qs = model._default_manager.filter(verification=Verification.PENDING)
+        qs = model._default_manager.filter(verification=state)
         if faculty is not None:
             qs = qs.filter(**{_faculty_path(model): faculty})
+        if faculties is not None:
+            qs = qs.filter(**{f"{_faculty_path(model)}__in": list(faculties)})
         qs = qs.order_by().annotate(
             entered_at=Coalesce("staged_at", "updated_at"), kind_index=Value(index, output_field=IntegerField()),
             record_id=F("pk"), entered_by_id=_entered_by(model))
@@ -252,3 +257,33 @@ def _main_values(obj: Model, shown: dict) -> list[tuple[str, object]]:
         shown[model] = [(entry[1], entry[0]) if isinstance(entry, tuple) else (field_label(model, entry), entry)
                         for entry in entries]
     return [(str(label), display_value(obj, path)) for label, path in shown[model]]
+
+
+@dataclass
+class LatestScore:
+    faculty_code: str
+    faculty_name: str
+    year: int
+    score: object
+    rank: int | None
+    faculties: int
+    incentive: object
+    url: str
+
+
+def latest_scores(faculty_ids) -> list[LatestScore]:
+    """Each faculty's result in the newest assessment year a run exists for, as the leaders see
+    it (the published run, else the latest calculation)."""
+    from assessment.models import AssessmentRun
+    from assessment.selectors import shown_run
+
+    year = AssessmentRun.objects.order_by("-year").values_list("year", flat=True).first()
+    shown = shown_run(year) if year is not None else None
+    if shown is None:
+        return []
+    run = shown.run
+    total = run.scores.count()
+    return [LatestScore(score.faculty.code, str(score.faculty), year, score.score, score.rank, total,
+                        score.incentive, reverse("assessment:scorecard", args=[year, score.faculty.code]))
+            for score in run.scores.filter(faculty_id__in=list(faculty_ids)).select_related("faculty")
+            .order_by("faculty__code")]

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from exchanges.models import REPORT_DUE_DAYS
+from exchanges.models import REPORT_DUE_DAYS, Mobility
+from faculties.models import InternationalizationPlan
 from intlportal import access
+from intlportal.models import Verification
 from staff.models import EXPIRY_WARNING_DAYS
 from workqueue import selectors, services
 from workqueue.forms import VerificationFilterForm
@@ -68,29 +70,35 @@ def build_sections() -> list[Section]:
               selectors.plans_to_review(),
               lambda p: Item(str(p), p.get_absolute_url(),
                              _("submitted by %(who)s") % {"who": p.submitted_by or "—"}, p.submitted_at)),
-        _fill(Section("mobilities", _("Mobilities to approve"), _("No mobility is waiting for approval.")),
+        _fill(Section("mobilities", _("Mobilities to approve"), _("No mobility is waiting for approval."),
+                      more_url=reverse("exchanges:mobility-list") + "?stage=awaiting"),
               selectors.mobilities_to_review(),
               lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.submitted_at)),
         _fill(Section("agreements", _("Agreements expiring within %(days)s days") % expiry,
-                      _("No active agreement expires in the next %(days)s days.") % expiry),
+                      _("No active agreement expires in the next %(days)s days.") % expiry,
+                      more_url=reverse("exchanges:agreement-list") + "?validity=expiring"),
               selectors.agreements_expiring(),
               lambda a: Item(str(a), a.get_absolute_url(), str(a.partner), a.ends_on)),
         _fill(Section("contracts", _("Foreign teachers' contracts expiring within %(days)s days") % expiry,
-                      _("No active contract ends in the next %(days)s days.") % expiry),
+                      _("No active contract ends in the next %(days)s days.") % expiry,
+                      more_url=reverse("staff:contract-list") + "?expiring=contract"),
               selectors.contracts_expiring(),
               lambda c: Item(str(c), c.get_absolute_url(), str(c.staff_member.faculty), c.ends_on)),
         _fill(Section("permits", _("Work permits expiring within %(days)s days") % expiry,
-                      _("No work permit expires in the next %(days)s days.") % expiry),
+                      _("No work permit expires in the next %(days)s days.") % expiry,
+                      more_url=reverse("staff:contract-list") + "?expiring=work_permit"),
               selectors.permits_expiring(),
               lambda c: Item(str(c), c.get_absolute_url(), str(c.staff_member.faculty), c.work_permit_expires_on)),
         _fill(Section("reports", _("Post-exchange reports overdue"),
                       _("Every completed outbound exchange has its report, or is within its %(days)s days.")
-                      % {"days": REPORT_DUE_DAYS}),
+                      % {"days": REPORT_DUE_DAYS},
+                      more_url=reverse("exchanges:mobility-list") + "?stage=report_overdue"),
               selectors.reports_overdue(),
               lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.ends_on)),
     ]
     programs = Section("programs", _("Cooperative programs breaching a one-third rule"),
-                       _("Every approved or enrolling cooperative program meets the one-third rules."))
+                       _("Every approved or enrolling cooperative program meets the one-third rules."),
+                       more_url=reverse("programs:program-list") + "?breaching=true")
     breaching = selectors.breaching_programs()
     programs.total = len(breaching)
     programs.items = [Item(str(entry.program), entry.program.get_absolute_url(), str(entry.program.faculty))
@@ -101,6 +109,8 @@ def build_sections() -> list[Section]:
 
 def index(request):
     if not access.is_office(request.user):
+        if access.is_coordinator(request.user):
+            return redirect("workqueue:mine")  # a coordinator's work is their faculty's to-do
         raise PermissionDenied
     sections = build_sections()
     return render(request, "workqueue/index.html", {
@@ -108,6 +118,79 @@ def index(request):
         "sections": sections,
         "waiting": sum(s.total for s in sections),
         "shown": SHOWN,
+    })
+
+
+def _scope(user, qs):
+    return access.scope_for(user, qs)
+
+
+def my_sections(user) -> list[Section]:
+    """A coordinator's to-do: what their faculties must do next, each section counted, its
+    first items listed and a link to all of them."""
+    faculty_ids = access.faculty_ids(user)
+    expiry = {"days": EXPIRY_WARNING_DAYS}
+    plans = _scope(user, InternationalizationPlan.objects.filter(
+        status__in=[InternationalizationPlan.Status.DRAFT, InternationalizationPlan.Status.RETURNED])
+        .select_related("faculty").order_by("-status", "first_year", "pk"))
+    drafts = _scope(user, Mobility.objects.filter(status=Mobility.Status.PLANNED)
+                    .select_related("faculty").order_by("starts_on", "pk"))
+    rejected = Section("rejected", _("Evidence the office sent back"),
+                       _("The office has sent nothing back: every record you entered is verified or waiting."))
+    keys = selectors.awaiting_verification(state=Verification.REJECTED, faculties=faculty_ids)
+    rejected.total = keys.count()
+    if rejected.total:
+        rejected.items = [Item(str(item.record), item.url, item.kind, item.entered_at)
+                          for item in selectors.pending_items(keys[:SHOWN])]
+    return [
+        _fill(Section("plans", _("Plans to finish or correct"),
+                      _("No plan is a draft or returned for changes."),
+                      more_url=reverse("faculties:plan-list")),
+              plans,
+              lambda p: Item(str(p), p.get_absolute_url(), p.get_status_display(), p.updated_at)),
+        rejected,
+        _fill(Section("drafts", _("Planned mobilities to submit"),
+                      _("No planned mobility waits to be submitted for approval."),
+                      more_url=reverse("exchanges:mobility-list") + "?status=planned"),
+              drafts,
+              lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.starts_on)),
+        _fill(Section("waiting", _("Submitted, awaiting the office"), _("Nothing you submitted is waiting."),
+                      more_url=reverse("exchanges:mobility-list") + "?stage=awaiting"),
+              _scope(user, selectors.mobilities_to_review()),
+              lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.submitted_at)),
+        _fill(Section("reports", _("Post-exchange reports overdue"),
+                      _("Every completed outbound exchange has its report, or is within its %(days)s days.")
+                      % {"days": REPORT_DUE_DAYS},
+                      more_url=reverse("exchanges:mobility-list") + "?stage=report_overdue"),
+              _scope(user, selectors.reports_overdue()),
+              lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.ends_on)),
+        _fill(Section("agreements", _("Agreements expiring within %(days)s days") % expiry,
+                      _("No active agreement expires in the next %(days)s days.") % expiry,
+                      more_url=reverse("exchanges:agreement-list") + "?validity=expiring"),
+              _scope(user, selectors.agreements_expiring()),
+              lambda a: Item(str(a), a.get_absolute_url(), str(a.partner), a.ends_on)),
+        _fill(Section("contracts", _("Foreign teachers' contracts expiring within %(days)s days") % expiry,
+                      _("No active contract ends in the next %(days)s days.") % expiry,
+                      more_url=reverse("staff:contract-list") + "?expiring=contract"),
+              _scope(user, selectors.contracts_expiring()),
+              lambda c: Item(str(c), c.get_absolute_url(), str(c.staff_member.faculty), c.ends_on)),
+    ]
+
+
+def mine(request):
+    """The coordinator's start page: their faculty's to-do, its latest scores and their recent
+    notifications."""
+    user = request.user
+    if not access.is_coordinator(user):
+        raise PermissionDenied
+    sections = my_sections(user)
+    return render(request, "workqueue/mine.html", {
+        "title": _("My faculty"),
+        "sections": sections,
+        "waiting": sum(s.total for s in sections),
+        "shown": SHOWN,
+        "scores": selectors.latest_scores(access.faculty_ids(user)),
+        "notifications": user.notifications.order_by("-created_at", "-pk")[:5],
     })
 
 

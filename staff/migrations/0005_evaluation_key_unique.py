@@ -26,6 +26,11 @@ class Migration(migrations.Migration):
     # The teaching_evaluations import key becomes unique (issue 15); a course tells apart a teacher's
     # several student evaluations in one semester.
     operations = [
+        migrations.AlterModelOptions(
+            name="teachingevaluation",
+            options={"ordering": ["-semester", "staff_member__staff_no", "source", "course"],
+                     "verbose_name": "teaching evaluation", "verbose_name_plural": "teaching evaluations"},
+        ),
         migrations.AddField(
             model_name="teachingevaluation",
             name="course",

@@ -124,6 +124,8 @@ class Journey:
         self.pages_checked.append(label)
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, f"accessibility violations on “{label}” ({self._path()}):\n" + describe(blocking)
+        forgotten = english_left_on_a_chinese_page(page)
+        assert not forgotten, f"English the interface forgot on “{label}” ({self._path()}): {forgotten}"
 
     def download(self, click) -> Path:
         """Click something that downloads a file; the file, saved with the screenshots."""
@@ -133,6 +135,29 @@ class Journey:
         target = self.screenshots / download.suggested_filename
         download.save_as(str(target))
         return target
+
+
+# What a Chinese page must not show: an attribute name as a label (Duration_days, but not a
+# code in brackets beside its label, 教师（teacher）, nor text in <code>), and the untranslated
+# empty choices of Django and django-filter.
+ATTRIBUTE_NAME = re.compile(r"(?<![\w./(（-])[A-Za-z][a-z]+(?:_[a-z]+)+(?![\w./-])")
+PLACEHOLDERS = ("- Select an option -", "---------")
+VISIBLE_TEXT = """() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll("script, style, code").forEach((node) => node.remove());
+  const options = [...document.querySelectorAll("option")].map((option) => option.textContent);
+  return body.innerText + "\\n" + options.join("\\n");
+}"""
+
+
+def english_left_on_a_chinese_page(page: Page) -> list[str]:
+    """The attribute names and untranslated placeholders a Chinese page shows, if it is one."""
+    if page.locator("html").get_attribute("lang") != "zh-Hans":
+        return []
+    text = page.evaluate(VISIBLE_TEXT)
+    found = sorted(set(ATTRIBUTE_NAME.findall(text)))
+    found += [placeholder for placeholder in PLACEHOLDERS if placeholder in text]
+    return found
 
 
 def describe(violations: list[dict]) -> str:

@@ -5,6 +5,7 @@ office returned with a comment, and completed teacher exchanges whose report is 
 """
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -25,6 +26,7 @@ def test_a_coordinator_signs_in_switches_to_chinese_records_a_mobility_reports_o
     expect(page.locator("html")).to_have_attribute("lang", "en")
     journey.check("sign-in page in English")
     journey.sign_in("coordinator")
+    expect(journey.page).to_have_url(re.compile(r"/work-queue/mine/$"))  # each role lands on its work
     journey.check("start page in English")
 
     # Switch to Chinese; the choice sticks to the user from now on.

@@ -15,6 +15,7 @@ def test_a_leader_reads_the_dashboard_tries_other_weights_follows_a_score_to_its
     page = journey.page
     journey.remember_language("en")
     journey.sign_in("leader")
+    expect(journey.page).to_have_url(re.compile(r"/assessment/$"))  # each role lands on its work
     journey.visit("/assessment/")
     journey.check("dashboard")
 

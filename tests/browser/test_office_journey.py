@@ -5,6 +5,7 @@ mobilities submitted for approval.
 """
 
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -38,6 +39,7 @@ FIXED_ROW = [*BAD_ROW[:3], "2025-11-05", *BAD_ROW[4:]]
 def test_the_office_reviews_the_work_queue_returns_a_plan_approves_a_mobility_and_imports_a_corrected_file(journey):
     page = journey.page
     journey.sign_in("office")
+    expect(journey.page).to_have_url(re.compile(r"/work-queue/$"))  # each role lands on its work
     journey.visit("/work-queue/")
     journey.check("work queue")
 
@@ -73,7 +75,8 @@ def test_the_office_reviews_the_work_queue_returns_a_plan_approves_a_mobility_an
     errors = page.locator("section[aria-labelledby=errors-heading] tbody tr")
     expect(errors).to_have_count(1)
     expect(errors.first.locator("td").nth(0)).to_have_text("3")
-    expect(errors.first.locator("td").nth(1)).to_have_text("date")
+    # the column by its heading in the page's language and its code
+    expect(errors.first.locator("td").nth(1)).to_have_text("日期 date")
     assert not Event.objects.filter(title__in=[GOOD_ROW[2], BAD_ROW[2]]).exists()
     journey.check("import refused with the row error")
 

@@ -67,7 +67,7 @@ def test_index_offers_a_coordinator_the_imports_of_their_kinds_only(coord_a_clie
 
 
 def test_the_import_page_is_in_the_menu(office_client):
-    assert reverse("dataexchange:index") in office_client.get("/").text
+    assert reverse("dataexchange:index") in office_client.get("/", follow=True).text
 
 
 def test_xlsx_template_has_the_header_row_example_rows_and_instructions(office_client):

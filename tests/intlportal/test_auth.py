@@ -77,7 +77,7 @@ def test_the_language_choice_is_remembered_for_the_user(client, user):
     # A fresh browser (no cookie) signed in as the same user still gets English.
     other = type(client)()
     other.force_login(user)
-    page = other.get(reverse("home")).content.decode()
+    page = other.get(reverse("home"), follow=True).content.decode()
     assert '<html lang="en">' in page
     assert "Sign out" in page
 

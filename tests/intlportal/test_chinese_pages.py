@@ -70,7 +70,7 @@ def _walk(client: Client, start: str) -> dict[str, str]:
         if url in seen or any(part in url for part in SKIP) or per_path.get(shape, 0) >= 2:
             continue
         per_path[shape] = per_path.get(shape, 0) + 1
-        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             seen[url] = ""
             continue

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_navbar_shows_the_unread_count(coord_a_client, coord_a):
     NotificationFactory.create_batch(3, recipient=coord_a)
     NotificationFactory(recipient=coord_a, read_at="2025-01-01T00:00:00Z")
-    body = coord_a_client.get(reverse("home")).content.decode()
+    body = coord_a_client.get(reverse("home"), follow=True).content.decode()
     assert 'text-bg-warning">3<' in body
 
 

@@ -124,7 +124,7 @@ def add(rows: dict[str, Case | list[Case]]) -> None:
 
 # --- the portal's own pages ----------------------------------------------------------------------
 add({
-    "home": Case(EVERY_ROLE),
+    "home": Case(answers(office=302, leader=302, own=302, other=302)),  # each role lands on its work
     # Signed-in users are sent on from the sign-in page.
     "login": Case(answers(anonymous=200, office=302, leader=302, own=302, other=302)),
     "logout": Case(answers(office=302, leader=302, own=302, other=302), method="post"),
@@ -252,7 +252,8 @@ add({
     "notifications:open": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
     "notifications:mark-read": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
     "notifications:mark-all-read": Case(answers(office=DONE, leader=DONE, own=DONE, other=DONE), method="post"),
-    "workqueue:index": Case(OFFICE_PAGE),
+    "workqueue:index": Case(answers(leader=403, own=302, other=302)),  # coordinators: to their own to-do
+    "workqueue:mine": Case(answers(office=403, leader=403)),  # a coordinator's to-do
     # The evidence awaiting verification: the office verifies (here a settled record: refused
     # with a message, and the list again).
     "workqueue:verification": [
