@@ -58,6 +58,16 @@ class PlanCreate(RecordCreateView):
 
 
 class PlanUpdate(RecordUpdateView):
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # A returned plan's form shows what the office asked for, above the fields it concerns.
+        if self.object.status == InternationalizationPlan.Status.RETURNED:
+            returns = [step for step in timeline(self.object)
+                       if step.to_state == InternationalizationPlan.Status.RETURNED]
+            if returns:
+                ctx["returned_with"] = {"by": returns[-1].by, "at": returns[-1].at, "comment": returns[-1].comment}
+        return ctx
+
     def get_object(self, queryset=None):
         plan = super().get_object(queryset)
         if not services.plan_is_editable(plan):

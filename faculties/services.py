@@ -44,7 +44,12 @@ def can_change_plan(user, plan: InternationalizationPlan) -> bool:
 
 
 def can_submit(user, plan: InternationalizationPlan) -> bool:
-    return can_change_plan(user, plan)
+    """A coordinator of the plan's faculty submits it; the office may submit a draft on a
+    faculty's behalf, but a plan it returned goes back to the office from the faculty, which
+    answers the comment."""
+    if not can_change_plan(user, plan):
+        return False
+    return plan.faculty_id in access.faculty_ids(user) or plan.status != Status.RETURNED
 
 
 def can_decide(user, plan: InternationalizationPlan) -> bool:
@@ -90,6 +95,9 @@ def plan_update(*, plan: InternationalizationPlan, by, data: dict[str, Any],
 def plan_submit(*, plan: InternationalizationPlan, by, comment: str = "") -> InternationalizationPlan:
     """Hand a draft or returned plan to the office.  It needs at least one planned target."""
     with transaction.atomic():
+        if not can_submit(by, InternationalizationPlan.objects.select_for_update().get(pk=plan.pk)):
+            raise WorkflowError(_("The plan was returned to its faculty: a coordinator of the faculty submits "
+                                  "it again, answering the office's comment."))
         if not PlanTarget.objects.filter(plan_id=plan.pk).exists():
             raise WorkflowError(_("Add at least one planned target before submitting the plan."))
         plan = transition(

@@ -498,3 +498,6 @@ AXES_VERBOSE = False
 # django-filter: a filter's empty choice reads "All" (全部) in the user's language, not "---------";
 # yes/no filters read 全部/是/否 (``intlportal.filters.install``).
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
+# Chinese pages group amounts by three with a comma (intlportal/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["intlportal.formats"]

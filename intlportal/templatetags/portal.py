@@ -34,6 +34,25 @@ def _format(value):
     return value
 
 
+@register.filter
+def money(value):
+    """An amount of yuan: two decimals and thousands separators (750,000.07)."""
+    if value in (None, ""):
+        return "—"
+    return number_format(Decimal(value), decimal_pos=2, force_grouping=True)
+
+
+@register.filter
+def count(value):
+    """A count, or a number that is whole in fact (a weight of 5.00): no decimals, grouped."""
+    if value in (None, ""):
+        return "—"
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return number_format(int(number), force_grouping=True)
+    return number_format(number.normalize(), force_grouping=True)
+
+
 @register.simple_tag
 def cell(obj, column):
     """The formatted value of a list column, linked to the record when the column says so."""

@@ -199,3 +199,32 @@ def test_a_file_that_is_not_really_an_office_document_is_refused(coord_a_client,
     assert response.status_code == 200
     assert "附件" in response.content.decode()
     assert not PlanAttachment.objects.exists()
+
+
+def test_a_returned_plans_form_shows_the_offices_comment(coord_a, coord_a_client, office, faculty_a):
+    from faculties import services as plan_services
+    from tests.factories import PlanFactory, PlanTargetFactory
+
+    plan = PlanFactory(faculty=faculty_a)
+    PlanTargetFactory(plan=plan)
+    plan_services.plan_submit(plan=plan, by=coord_a)
+    plan_services.plan_return(plan=plan, by=office, comment="请补充经费保障措施")
+
+    page = coord_a_client.get(reverse("faculties:plan-edit", args=[plan.pk])).content.decode()
+    assert "请补充经费保障措施" in page
+
+
+def test_the_office_is_not_offered_the_facultys_submit_on_a_plan_it_returned(coord_a, office, office_client,
+                                                                             faculty_a):
+    from faculties import services as plan_services
+    from intlportal.workflow import WorkflowError
+    from tests.factories import PlanFactory, PlanTargetFactory
+
+    plan = PlanFactory(faculty=faculty_a)
+    PlanTargetFactory(plan=plan)
+    plan_services.plan_submit(plan=plan, by=coord_a)
+    plan_services.plan_return(plan=plan, by=office, comment="请补充")
+    page = office_client.get(plan.get_absolute_url()).content.decode()
+    assert reverse("faculties:plan-submit", args=[plan.pk]) not in page
+    with pytest.raises(WorkflowError):
+        plan_services.plan_submit(plan=plan, by=office)
