@@ -45,12 +45,17 @@ class ScopedModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
-        for form_field in self.fields.values():
+        for name, form_field in self.fields.items():
             if not isinstance(form_field, forms.ModelChoiceField):
                 continue
             model: type[Model] = form_field.queryset.model
             if model._meta.label == access.FACULTY_MODEL:
                 form_field.queryset = access.allowed_faculties(user)
+                # A coordinator of one faculty: it is chosen already on a new record.
+                if not self.instance.pk and not access.is_office(user):
+                    only = list(form_field.queryset[:2])
+                    if len(only) == 1:
+                        self.initial.setdefault(name, only[0].pk)
             elif hasattr(model, "ACCESS_FACULTY") and model.ACCESS_FACULTY is not None:
                 form_field.queryset = access.scope_for(user, form_field.queryset)
         for form_field in self.fields.values():

@@ -56,7 +56,10 @@ def count(value):
 @register.simple_tag
 def cell(obj, column):
     """The formatted value of a list column, linked to the record when the column says so."""
-    value = _format(display_value(obj, column.path))
+    raw = display_value(obj, column.path)
+    value = _format(raw)
+    if isinstance(raw, datetime.date):  # a date is not broken at its hyphens (2026-02-|01)
+        value = format_html('<span class="text-nowrap">{}</span>', value)
     if column.link and hasattr(obj, "get_absolute_url"):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
     return value

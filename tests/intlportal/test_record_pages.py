@@ -78,3 +78,17 @@ def test_the_office_and_the_records_coordinators_act_for_its_faculty_even_when_i
         who, expected, request, faculty_a):
     plan = PlanFactory(faculty=faculty_a, status=InternationalizationPlan.Status.SUBMITTED)
     assert access.acts_for_faculty(request.getfixturevalue(who), plan) is expected
+
+
+def test_a_coordinator_of_one_faculty_finds_it_chosen_on_a_new_record(coord_a_client, faculty_a, faculty_b):
+    from django.urls import reverse
+
+    form = coord_a_client.get(reverse("exchanges:mobility-create")).context["form"]
+    assert form["faculty"].value() == faculty_a.pk
+    assert list(form.fields["faculty"].queryset) == [faculty_a]
+
+
+def test_the_office_chooses_the_faculty_itself(office_client, faculty_a, faculty_b):
+    from django.urls import reverse
+
+    assert office_client.get(reverse("exchanges:mobility-create")).context["form"]["faculty"].value() is None
