@@ -46,8 +46,7 @@ def country_paths() -> tuple[tuple[str, str], ...]:
         for index in indexes:
             arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
             points.extend(arc[1:] if points else arc)
-        projected = [_project(lon, lat) for lon, lat in points]
-        return "M" + "L".join(f"{x},{y}" for x, y in projected) + "Z"
+        return "".join(_drawn(unwrapped(points)))
 
     paths: dict[str, list[str]] = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
@@ -60,6 +59,37 @@ def country_paths() -> tuple[tuple[str, str], ...]:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         paths.setdefault(code, []).extend(ring(r) for polygon in polygons for r in polygon)
     return tuple((code, "".join(parts)) for code, parts in sorted(paths.items()))
+
+
+def unwrapped(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """A ring whose longitudes jump across the 180° meridian (Russia's Chukotka, Fiji, the
+    Aleutians) made continuous, the jump taken as the short way round: its longitudes then run
+    past ±180° instead of a band across the whole map."""
+    if not points:
+        return points
+    out = [points[0]]
+    shift = 0.0
+    for (previous, _lat0), (lon, lat) in zip(points, points[1:], strict=False):
+        if lon - previous > 180:
+            shift -= 360
+        elif previous - lon > 180:
+            shift += 360
+        out.append((lon + shift, lat))
+    return out
+
+
+def _drawn(points: list[tuple[float, float]]) -> list[str]:
+    """The ring as SVG path data; a ring running past ±180° is drawn again on the map's other
+    side, so each edge shows its part (the ``<svg>``'s view box clips what lies outside)."""
+    def path(offset: float) -> str:
+        return "M" + "L".join("{},{}".format(*_project(lon + offset, lat)) for lon, lat in points) + "Z"
+
+    drawn = [path(0)]
+    if max(lon for lon, _lat in points) > 180:
+        drawn.append(path(-360))
+    if min(lon for lon, _lat in points) < -180:
+        drawn.append(path(360))
+    return drawn
 
 
 def shade(value: int, highest: int) -> int:
