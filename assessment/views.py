@@ -578,9 +578,24 @@ class PoolDelete(RecordDeleteView):
 
 
 def _runs_context(form) -> dict:
-    runs = AssessmentRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:100]
+    """The latest runs, newest first; automatic recalculations that changed nothing (the same
+    year, parameters and results as the one listed above them, none published) are folded into
+    one row that says how many there were."""
+    runs = AssessmentRun.objects.select_related("created_by").order_by("-created_at", "-pk")[:200]
     published = dict(Publication.objects.values_list("run_id", "version"))
-    return {"runs": [(run, published.get(run.pk)) for run in runs], "form": form}
+    rows: list[dict] = []
+    for run in runs:
+        version = published.get(run.pk)
+        last = rows[-1] if rows else None
+        if (last is not None and version is None and last["version"] is None
+                and run.trigger == last["run"].trigger == AssessmentRun.Trigger.DATA_CHANGE
+                and run.year == last["run"].year and run.parameters == last["run"].parameters
+                and run.summary == last["run"].summary):
+            last["folded"] += 1
+            last["since"] = run.created_at
+            continue
+        rows.append({"run": run, "version": version, "folded": 0, "since": None})
+    return {"runs": rows[:100], "form": form}
 
 
 def run_list(request):
