@@ -53,3 +53,27 @@ def workbook(run: AssessmentRun, *, visible: set[str] | None, publication: Publi
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def faculty_history_response(faculty: Faculty, columns: list[tuple[str, str]], rows: list[dict]):
+    """One faculty's years as a workbook: the page's table, a row per year."""
+    from django.http import HttpResponse
+
+    book = SheetWriter()
+    header = [_("Year"), _("Score"), _("Rank"), _("Incentive (yuan)")]
+    for _code, name in columns:
+        header += [f"{name} · " + pgettext("indicator", "Value"), f"{name} · " + _("Achievement (%)")]
+    sheet = book.sheet(str(faculty.code), header, freeze_header=True)
+    for row in rows:
+        cells = [row["year"], row["score"], row["rank"], row["incentive"]]
+        for cell in row["cells"]:
+            cells += [cell["value"], cell["achievement"]]
+        sheet.append(cells)
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="history-{faculty.code}.xlsx"'
+    return response

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("scorecards/", views.scorecards, name="scorecards"),
     path("<int:year>/faculties/<str:code>/", views.scorecard, name="scorecard"),
+    path("faculties/<str:code>/history/", views.faculty_history, name="faculty-history"),
     path("<int:year>/faculties/<str:code>/<slug:indicator>/records/", views.records, name="records"),
     path("<int:year>/what-if/", views.what_if, name="what-if"),
     path("<int:year>/export.xlsx", views.export_xlsx, name="export-xlsx"),

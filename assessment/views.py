@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,15 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment import exports, filters, forms, selectors
-from assessment.models import AssessmentRun, IncentivePool, Indicator, IndicatorResult, Publication, Target
+from assessment.models import (
+    AssessmentRun,
+    FacultyScore,
+    IncentivePool,
+    Indicator,
+    IndicatorResult,
+    Publication,
+    Target,
+)
 from assessment.publishing import PublishError, publish
 from assessment.rules import RULES, counted_groups
 from assessment.scoring import round2
@@ -312,6 +321,54 @@ def scorecards(request):
 
 def _visible_faculty(user, code: str) -> Faculty:
     return access.get_visible_or_404(user, Faculty.objects.all(), code=code)
+
+
+def faculty_history(request, code: str):
+    """One faculty over the years (what a vice-president asks first): score, rank, incentive
+    and every indicator's value and achievement, as a chart and a table, and as a workbook
+    (``?export=xlsx``).  Each year shows the run the dashboard shows for it."""
+    user = request.user
+    _require_role(user)
+    faculty = _visible_faculty(user, code)
+    shown = selectors.shown_runs(latest=selectors.wants_latest(request))
+    runs = {item.run.pk: year for year, item in shown.items()}
+    scores = {score.run_id: score for score in FacultyScore.objects.filter(run_id__in=runs, faculty=faculty)}
+    totals = dict(FacultyScore.objects.filter(run_id__in=runs).values_list("run_id").annotate(n=Count("pk")))
+    results: dict[int, dict[str, IndicatorResult]] = {}
+    codes: list[str] = []
+    for result in IndicatorResult.objects.filter(run_id__in=runs, faculty=faculty).order_by("run_id", "position"):
+        results.setdefault(result.run_id, {})[result.indicator] = result
+        if result.indicator not in codes:
+            codes.append(result.indicator)
+    names = _indicators()
+    columns = [(code_, str(names[code_]) if code_ in names else code_) for code_ in codes]
+    rows = []
+    for run_id, year in sorted(runs.items(), key=lambda item: item[1]):
+        score = scores.get(run_id)
+        if score is None:
+            continue  # the faculty was not assessed that year
+        cells = []
+        for code_, _name in columns:
+            result = results.get(run_id, {}).get(code_)
+            cells.append({
+                "value": None if result is None or result.value is None else round2(result.value),
+                "achievement": None if result is None or result.achievement is None
+                else round2(result.achievement * 100),
+            })
+        rows.append({"year": year, "score": score.score, "rank": score.rank, "total": totals.get(run_id),
+                     "incentive": score.incentive, "official": shown[year].official, "cells": cells})
+    if request.GET.get("export") == "xlsx":
+        return exports.faculty_history_response(faculty, columns, rows)
+    chart = {
+        "years": [row["year"] for row in rows],
+        "series": [{"label": name, "values": [None if row["cells"][i]["achievement"] is None
+                                              else float(row["cells"][i]["achievement"]) for row in rows]}
+                   for i, (_code, name) in enumerate(columns)],
+        "average": {"label": _("Score"), "values": [float(row["score"]) for row in rows]},
+    }
+    return render(request, "assessment/faculty_history.html", {
+        "faculty": faculty, "columns": columns, "rows": rows, "chart": chart,
+    })
 
 
 def scorecard(request, year: int, code: str):

@@ -19,6 +19,13 @@ def test_a_leader_reads_the_dashboard_tries_other_weights_follows_a_score_to_its
     journey.visit("/assessment/")
     journey.check("dashboard")
 
+    # How has a faculty done over the years: from the ranking to its history page.
+    page.locator("a[href$='/history/']").first.click()
+    expect(page.locator("#trend-chart")).to_be_visible()
+    expect(page.locator("table tbody tr")).to_have_count(len(set(AssessmentRun.objects.values_list("year", flat=True))))
+    journey.check("a faculty over the years")
+    journey.visit("/assessment/")
+
     # Another year.
     years = sorted(AssessmentRun.objects.values_list("year", flat=True).distinct())
     assert len(years) >= 2, "the demo has assessment runs of several years"

@@ -202,6 +202,7 @@ add({
     "assessment:dashboard": Case(EVERY_ROLE),
     "assessment:scorecards": Case(EVERY_ROLE),
     "assessment:scorecard": Case(FACULTY_RECORD, args=lambda world: [world.assessed_year, world.faculty_a.code]),
+    "assessment:faculty-history": Case(FACULTY_RECORD, args=lambda world: [world.faculty_a.code]),
     "assessment:records": Case(FACULTY_RECORD,
                                args=lambda world: [world.assessed_year, world.faculty_a.code, "partners"]),
     "assessment:what-if": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
