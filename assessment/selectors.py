@@ -257,6 +257,22 @@ def sensitivity(run: AssessmentRun, measurements) -> list[Sensitivity]:
     return found
 
 
+def sensitivity_for_summary(run: AssessmentRun) -> list[dict]:
+    """``sensitivity`` as the run's summary keeps it (computed once when the run is stored)."""
+    return [{"indicator": item.indicator, "direction": item.direction, "changes": [list(c) for c in item.changes]}
+            for item in sensitivity(run, measurements_of(run))]
+
+
+def stored_sensitivity(run: AssessmentRun) -> list[Sensitivity]:
+    """The run's sensitivity table: stored with the run, or, for a run stored before it was,
+    computed now (27 re-scorings of the run)."""
+    kept = run.summary.get("sensitivity")
+    if kept is None:
+        return sensitivity(run, measurements_of(run))
+    return [Sensitivity(item["indicator"], item["direction"], [tuple(change) for change in item["changes"]])
+            for item in kept]
+
+
 # --- scorecards ------------------------------------------------------------------------------
 
 

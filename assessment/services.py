@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from assessment import scoring
+from assessment.selectors import sensitivity_for_summary
 from assessment.models import AssessmentRun, FacultyScore, IncentivePool, Indicator, IndicatorResult, Target
 from assessment.rules import DENOMINATORS, RULES, agreement_in_force, agreement_overlaps, dated_in, load_counts
 from exchanges.models import TEACHER_ABROAD_ACTIVITIES, Agreement, Mobility
@@ -258,6 +259,9 @@ def assessment_run(*, year: int, by=None, trigger: str = AssessmentRun.Trigger.C
             document=computation.document(),
         )
         _store(run, computation)
+        # The dashboard's sensitivity table re-scores the run 27 times: done once, here.
+        run.summary = {**run.summary, "sensitivity": sensitivity_for_summary(run)}
+        run.save(update_fields=["summary"])
     return run
 
 

@@ -152,7 +152,6 @@ def dashboard(request):
     indicators = _indicators()
     context.update(_standing(request, shown[year], year))
     context["differences"] = _differences(user, shown[year], faculties, indicators)
-    measurements = selectors.measurements_of(run)
     scores = list(run.scores.order_by("rank", "faculty_code"))
     visible = selectors.visible_faculty_codes(user)
 
@@ -167,7 +166,7 @@ def dashboard(request):
          "change": None if value is None or before is None else value - before}
         for label, value, before in figures
     ]
-    sens = selectors.sensitivity(run, measurements)
+    sens = selectors.stored_sensitivity(run)
     weights = [
         {"code": spec["code"], "name": indicators[spec["code"]].display_name if spec["code"] in indicators
          else spec["code"], "weight": spec["weight"]}
