@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import Count
 
 from assessment import scoring
-from assessment.selectors import sensitivity_for_summary
 from assessment.models import AssessmentRun, FacultyScore, IncentivePool, Indicator, IndicatorResult, Target
 from assessment.rules import DENOMINATORS, RULES, agreement_in_force, agreement_overlaps, dated_in, load_counts
+from assessment.selectors import sensitivity_for_summary
 from exchanges.models import TEACHER_ABROAD_ACTIVITIES, Agreement, Mobility
 from faculties.models import Faculty, FacultyYear
 from intlportal.indicators import IndicatorCode as C
