@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from exchanges.models import Agreement, Event, FundingScheme, Mobility, PartnerInstitution, StudentLanguageTest
-from exchanges.widgets import PartnerComboboxInput
+from exchanges.widgets import PartnerComboboxInput, StaffMemberSelect
 from intlportal.forms import ScopedModelForm
 from intlportal.uploads import validate_pdf
 
@@ -237,6 +237,7 @@ class MobilityForm(ScopedModelForm):
         model = Mobility
         fields = ["faculty", "direction", "person_kind", "person_name", "person_id", "staff_member", "partner",
                   "country", "activity", "starts_on", "ends_on", "funding_scheme", "amount"]
+        widgets = {"staff_member": StaffMemberSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,3 +31,17 @@ class PartnerComboboxInput(forms.TextInput):
         }
         base.update(attrs or {})
         super().__init__(base)
+
+
+class StaffMemberSelect(forms.Select):
+    """The staff member of a mobility: choosing one fills the person's name and staff number
+    (``exchanges/staff-fill.js`` reads the member from the API, within what the user may see).
+    Without JavaScript it is a plain select, and the name and number are typed."""
+
+    class Media:
+        js = ("exchanges/staff-fill.js",)
+
+    def __init__(self, attrs=None, choices=()):
+        base = {"data-staff-fill": "", "data-source": reverse_lazy("api:staff-member-list"),
+                "data-name": "id_person_name", "data-number": "id_person_id"}
+        super().__init__({**base, **(attrs or {})}, choices)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from exchanges.models import Mobility
 from faculties.models import Faculty, InternationalizationPlan
+from staff.models import StaffMember
 from tests.security.world import PDF_BYTES
 
 pytestmark = pytest.mark.browser
@@ -43,6 +44,12 @@ def test_a_coordinator_signs_in_switches_to_chinese_records_a_mobility_reports_o
     journey.check("new mobility form")
     starts = timezone.localdate() + datetime.timedelta(days=40)
     page.locator("#id_faculty").select_option(str(Faculty.objects.get(code="CS").pk))
+    # Choosing a staff member fills the name and staff number; the visit here is typed by hand.
+    member = StaffMember.objects.filter(faculty__code="CS").order_by("pk").first()
+    page.locator("#id_staff_member").select_option(str(member.pk))
+    expect(page.locator("#id_person_name")).to_have_value(member.name)
+    expect(page.locator("#id_person_id")).to_have_value(member.staff_no)
+    page.locator("#id_staff_member").select_option("")
     page.locator("#id_direction").select_option("outbound")
     page.locator("#id_person_kind").select_option("teacher")
     page.locator("#id_person_name").fill("王晓明")
