@@ -224,14 +224,17 @@ def run_weights(run: AssessmentRun) -> dict[str, Decimal]:
     return {spec["code"]: Decimal(spec["weight"]) for spec in run.parameters.get("indicators", [])}
 
 
-def rescore(run: AssessmentRun, measurements, weights: dict[str, Decimal]) -> list[scoring.FacultyOutcome]:
-    """The run's faculties scored, ranked and paid with other weights; nothing is saved."""
+def rescore(run: AssessmentRun, measurements, weights: dict[str, Decimal], *, pool_amount: Decimal | None = None,
+            threshold: Decimal | None = None) -> list[scoring.FacultyOutcome]:
+    """The run's faculties scored, ranked and paid with other weights (and, given, another
+    incentive pool or threshold); nothing is saved."""
     pool = run.parameters.get("pool")
-    return scoring.score_faculties(
-        measurements=measurements, weights=weights,
-        pool_amount=None if pool is None else Decimal(pool["amount"]),
-        threshold=Decimal(pool["threshold"]) if pool else Decimal(0),
-    )
+    if pool_amount is None:
+        pool_amount = None if pool is None else Decimal(pool["amount"])
+    if threshold is None:
+        threshold = Decimal(pool["threshold"]) if pool else Decimal(0)
+    return scoring.score_faculties(measurements=measurements, weights=weights, pool_amount=pool_amount,
+                                   threshold=threshold)
 
 
 @dataclass

@@ -258,8 +258,9 @@ def _map(run: AssessmentRun) -> dict:
 
 @require_GET
 def what_if(request, year: int):
-    """Re-score the year's latest run with the weights in the query string (``w_<code>``),
-    without saving: the ranking, scores and incentives as they would be."""
+    """Re-score the year's latest run with the weights in the query string (``w_<code>``), and
+    the incentive pool (``pool``, yuan) and threshold (``threshold``) when given, without saving:
+    the ranking, scores and incentives as they would be."""
     user = request.user
     _require_role(user)
     run = _shown(request, year).run
@@ -277,10 +278,26 @@ def what_if(request, year: int):
             errors[code] = _("A weight is a number from 0 to 1000.")
         else:
             weights[code] = value
+    bounds = {"pool": (Decimal(0), Decimal("1E12"), _("The pool is an amount of yuan, 0 or more.")),
+              "threshold": (Decimal(0), Decimal(1000), _("The threshold is a score from 0 to 1000."))}
+    chosen: dict[str, Decimal | None] = {"pool": None, "threshold": None}
+    for name, (low, high, message) in bounds.items():
+        raw = request.GET.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = Decimal(-1)
+        if not value.is_finite() or value < low or value > high:
+            errors[name] = message
+        else:
+            chosen[name] = value
     if errors:
         return JsonResponse({"errors": errors}, status=400)
     faculties = _names()
-    outcomes = selectors.rescore(run, selectors.measurements_of(run), weights)
+    outcomes = selectors.rescore(run, selectors.measurements_of(run), weights, pool_amount=chosen["pool"],
+                                 threshold=chosen["threshold"])
     before = {s.faculty_code: s.rank for s in run.scores.all()}
     return JsonResponse({
         "year": year,

@@ -260,6 +260,25 @@ def test_the_what_if_endpoint_reranks_without_saving(leader_client, assessed):
     assert AssessmentRun.objects.count() == 2
 
 
+def test_the_what_if_endpoint_tries_another_pool_and_threshold(leader_client, assessed):
+    url = reverse("assessment:what-if", args=[2025])
+    zero = {f"w_{code}": "0" for code in IndicatorCode.values}
+    zero["w_conferences_hosted"] = "10"  # scores 120 (A) and 100 (B), as above
+    doubled = leader_client.get(url, {**zero, "pool": "200000"}).json()
+    assert sum(Decimal(f["incentive"]) for f in doubled["faculties"]) == Decimal("200000.00")
+    only_a = leader_client.get(url, {**zero, "threshold": "110"}).json()
+    paid = {f["code"]: Decimal(f["incentive"]) for f in only_a["faculties"]}
+    assert paid["B"] == 0 and paid["A"] > 0
+    assert AssessmentRun.objects.count() == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [("pool", "-1"), ("threshold", "1001"), ("pool", "abc"),
+                                             ("threshold", "NaN")])
+def test_the_what_if_endpoint_refuses_an_impossible_pool_or_threshold(leader_client, assessed, name, value):
+    response = leader_client.get(reverse("assessment:what-if", args=[2025]), {name: value})
+    assert response.status_code == 400 and name in response.json()["errors"]
+
+
 def test_the_what_if_endpoint_refuses_a_negative_weight(leader_client, assessed):
     response = leader_client.get(reverse("assessment:what-if", args=[2025]), {"w_partners": "-3"})
     assert response.status_code == 400
