@@ -37,7 +37,7 @@ from assessment.rules import RULES, counted_groups
 from assessment.scoring import round2
 from assessment.tasks import recompute_before_showing, run_assessment_task
 from assessment.worldmap import country_paths, shade
-from faculties.models import Faculty
+from faculties.models import Faculty, InternationalizationPlan
 from intlportal import access
 from intlportal.views import Column, RecordCreateView, RecordDeleteView, RecordListView, RecordUpdateView
 
@@ -385,6 +385,28 @@ def faculty_history(request, code: str):
     return render(request, "assessment/faculty_history.html", {
         "faculty": faculty, "columns": columns, "rows": rows, "chart": chart,
     })
+
+
+def plan_results(request, pk: int):
+    """A plan's own targets against what the assessment measured in each year (the run the
+    dashboard shows for that year): planned value, actual value and the share reached."""
+    user = request.user
+    _require_role(user)
+    plan = access.get_visible_or_404(user, InternationalizationPlan.objects.select_related("faculty"), pk=pk)
+    targets = list(plan.targets.order_by("year", "indicator"))
+    shown = selectors.shown_runs(latest=selectors.wants_latest(request))
+    runs = {shown[t.year].run.pk: t.year for t in targets if t.year in shown}
+    actual = {(runs[r.run_id], r.indicator): r for r in
+              IndicatorResult.objects.filter(run_id__in=runs, faculty=plan.faculty)}
+    rows = []
+    for target in targets:
+        result = actual.get((target.year, target.indicator))
+        value = None if result is None or result.value is None else round2(result.value)
+        reached = None if value is None or not target.value else round2(value / target.value * 100)
+        measured = target.year in shown
+        rows.append({"target": target, "actual": value, "reached": reached, "measured": measured,
+                     "official": measured and shown[target.year].official})
+    return render(request, "assessment/plan_results.html", {"plan": plan, "rows": rows})
 
 
 def scorecard(request, year: int, code: str):

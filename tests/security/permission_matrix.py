@@ -203,6 +203,7 @@ add({
     "assessment:scorecards": Case(EVERY_ROLE),
     "assessment:scorecard": Case(FACULTY_RECORD, args=lambda world: [world.assessed_year, world.faculty_a.code]),
     "assessment:faculty-history": Case(FACULTY_RECORD, args=lambda world: [world.faculty_a.code]),
+    "assessment:plan-results": Case(FACULTY_RECORD, args=lambda world: [world.plan_target.plan.pk]),
     "assessment:records": Case(FACULTY_RECORD,
                                args=lambda world: [world.assessed_year, world.faculty_a.code, "partners"]),
     "assessment:what-if": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
