@@ -291,7 +291,12 @@ class Assessment:
         from assessment.models import AssessmentRun
 
         run = AssessmentRun.objects.latest_for(self.year)
-        return None if run is None else {"document": run.document, "summary": run.summary}
+        if run is None:
+            return None
+        # The sensitivity table is derived from the stored results after the computation (the
+        # dashboard's, kept with the run): what is compared is the computation itself.
+        summary = {key: value for key, value in (run.summary or {}).items() if key != "sensitivity"}
+        return {"document": run.document, "summary": summary}
 
     def differences(self) -> int:
         """Faculties whose scorecard differs, plus university-wide figures that differ."""
