@@ -53,8 +53,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.lookups import Exact, In
 from django.urls import NoReverseMatch
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import ngettext_lazy, npgettext_lazy
 
 from exchanges.models import TEACHER_ABROAD_ACTIVITIES
 from intlportal.indicators import IndicatorCode as C
@@ -102,7 +102,14 @@ class CountRule:
     group_path: str | None = None
     select_related: tuple[str, ...] = ()
     group_key: Callable[[Any], Any] | None = None
-    counted_label: Any = _("records")
+    # What one counted item is, singular and plural by the number ``n``; ``%(shown)s`` is the
+    # number as shown (grouped): ``rule.counted(n)``.
+    counted_label: Any = ngettext_lazy("%(shown)s record", "%(shown)s records", "n")
+
+    def counted(self, n) -> str:
+        """``n`` counted items in words: "1 staff member", "2 staff members", "3 名教职工"."""
+        number = int(n or 0)
+        return str(self.counted_label % {"n": number, "shown": number_format(number, force_grouping=True)})
 
     @property
     def model(self) -> type[models.Model]:
@@ -226,7 +233,9 @@ RULES: dict[str, CountRule] = {
             code=C.PLAN_APPROVED, model_label="faculties.InternationalizationPlan", faculty_path="faculty_id",
             base=lambda: Q(status="approved"),
             in_year=lambda y: Q(first_year__lte=y, last_year__gte=y),
-            counted_label=_("approved plans covering the year"),
+            counted_label=ngettext_lazy(
+                "%(shown)s approved plan covering the year", "%(shown)s approved plans covering the year", "n",
+            ),
         ),
         CountRule(
             # One row per (agreement, faculty) it lists: university-wide agreements list no
@@ -239,7 +248,9 @@ RULES: dict[str, CountRule] = {
             distinct="agreement__partner_id",
             select_related=("agreement__partner",),
             group_key=lambda row: row.agreement.partner_id,
-            counted_label=pgettext_lazy("count", "partner institutions"),
+            counted_label=npgettext_lazy(
+                "count", "%(shown)s partner institution", "%(shown)s partner institutions", "n",
+            ),
         ),
         CountRule(
             # Teacher mobilities without a linked staff member cannot be counted: the rulebook
@@ -249,7 +260,7 @@ RULES: dict[str, CountRule] = {
                                        activity__in=TEACHER_ABROAD_ACTIVITIES, staff_member__isnull=False),
             in_year=lambda y: dated_in("starts_on", y),
             distinct="staff_member_id", group_path="staff_member", select_related=("staff_member",),
-            counted_label=pgettext_lazy("count", "staff members"),
+            counted_label=npgettext_lazy("count", "%(shown)s staff member", "%(shown)s staff members", "n"),
         ),
         CountRule(
             # Category and overseas degree as of 31 Dec Y; the long stay is a counted mobility.
@@ -257,14 +268,19 @@ RULES: dict[str, CountRule] = {
             base=counted,
             in_year=lambda y: active_in(y) & category_as_of(y, DOMESTIC)
             & (overseas_degree_as_of(y) | Q(_long_outbound_stay(y))),
-            counted_label=_("domestic teachers with overseas experience"),
+            counted_label=ngettext_lazy(
+                "%(shown)s domestic teacher with overseas experience",
+                "%(shown)s domestic teachers with overseas experience", "n",
+            ),
         ),
         CountRule(
             code=C.STUDENT_OVERSEAS_SHARE, model_label="exchanges.Mobility", faculty_path="faculty_id",
             base=lambda: counted() & Q(direction="outbound", person_kind="student", status="completed"),
             in_year=lambda y: dated_in("starts_on", y),
             distinct="person_id", group_key=lambda m: m.person_id,
-            counted_label=_("students (distinct person ids)"),
+            counted_label=ngettext_lazy(
+                "%(shown)s student (distinct person ids)", "%(shown)s students (distinct person ids)", "n",
+            ),
         ),
         CountRule(
             # The staff member gives the faculty and the category (as of 31 Dec Y): a staff
@@ -276,19 +292,21 @@ RULES: dict[str, CountRule] = {
             & category_as_of(y, FOREIGN_CATEGORIES, "staff_member__"),
             distinct=_staff_semester_pair, select_related=("staff_member",),
             group_key=lambda a: (a.staff_member_id, a.semester),
-            counted_label=_("(foreign teacher, semester) pairs"),
+            counted_label=ngettext_lazy(
+                "%(shown)s (foreign teacher, semester) pair", "%(shown)s (foreign teacher, semester) pairs", "n",
+            ),
         ),
         CountRule(
             code=C.OVERSEAS_SCHOLAR_LECTURES, model_label="exchanges.Event", faculty_path="faculty_id",
             base=lambda: counted() & Q(kind="overseas_scholar_lecture"),
             in_year=lambda y: dated_in("date", y),
-            counted_label=_("lectures"),
+            counted_label=ngettext_lazy("%(shown)s lecture", "%(shown)s lectures", "n"),
         ),
         CountRule(
             code=C.CONFERENCES_HOSTED, model_label="exchanges.Event", faculty_path="faculty_id",
             base=lambda: counted() & Q(kind__in=("conference_hosted", "seminar_coorganized", "summer_school_hosted")),
             in_year=lambda y: dated_in("date", y),
-            counted_label=pgettext_lazy("count", "events"),
+            counted_label=npgettext_lazy("count", "%(shown)s event", "%(shown)s events", "n"),
         ),
         CountRule(
             code=C.INTL_PUBLICATIONS_PER_TEACHER, model_label="staff.Publication",
@@ -296,7 +314,9 @@ RULES: dict[str, CountRule] = {
             base=lambda: counted() & counted("staff_member__") & Q(is_international=True),
             in_year=lambda y: Q(year=y),
             select_related=("staff_member",),
-            counted_label=_("international publications"),
+            counted_label=ngettext_lazy(
+                "%(shown)s international publication", "%(shown)s international publications", "n",
+            ),
         ),
         CountRule(
             # Running in Y, from the program's dated status history: approving, suspending
@@ -304,7 +324,9 @@ RULES: dict[str, CountRule] = {
             code=C.COOPERATIVE_PROGRAMS, model_label="programs.CooperativeProgram", faculty_path="faculty_id",
             base=lambda: Q(),
             in_year=program_running,
-            counted_label=_("programs running in the year"),
+            counted_label=ngettext_lazy(
+                "%(shown)s program running in the year", "%(shown)s programs running in the year", "n",
+            ),
         ),
         CountRule(
             code=C.PROGRAM_TEACHER_TRAINING, model_label="programs.ProgramTeacherTraining",
@@ -312,13 +334,15 @@ RULES: dict[str, CountRule] = {
             base=counted,
             in_year=lambda y: Q(year=y),
             select_related=("program",),
-            counted_label=_("trainings"),
+            counted_label=ngettext_lazy("%(shown)s training", "%(shown)s trainings", "n"),
         ),
         CountRule(
             code=C.TEACHER_LANGUAGE_PASS_SHARE, model_label="staff.StaffMember", faculty_path="faculty_id",
             base=counted,
             in_year=lambda y: active_in(y) & category_as_of(y, DOMESTIC) & Q(_passed_language_assessment(y)),
-            counted_label=_("domestic teachers who passed"),
+            counted_label=ngettext_lazy(
+                "%(shown)s domestic teacher who passed", "%(shown)s domestic teachers who passed", "n",
+            ),
         ),
         CountRule(
             # The faculty's dated log of website updates: a year counts when the site was
@@ -327,7 +351,9 @@ RULES: dict[str, CountRule] = {
             base=counted,
             in_year=lambda y: dated_in("updated_on", y),
             select_related=("faculty",),
-            counted_label=_("website updates in the year"),
+            counted_label=ngettext_lazy(
+                "%(shown)s website update in the year", "%(shown)s website updates in the year", "n",
+            ),
         ),
     ]
 }

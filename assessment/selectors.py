@@ -8,10 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
+
 from assessment import scoring
 from assessment.models import AssessmentRun, Indicator, IndicatorResult, Publication
+from assessment.rules import dated_in
+from exchanges.models import Mobility
 from faculties.models import Faculty
 from intlportal import access
+from intlportal.verification import counted
 
 
 def latest_run(year: int) -> AssessmentRun | None:
@@ -209,13 +214,29 @@ def _exact_value(kind: str, result: IndicatorResult) -> Decimal | None:
     return result.value
 
 
-def measurements_of(run: AssessmentRun) -> dict[str, dict[str, scoring.Measurement]]:
-    """{faculty code: {indicator: (exact value, target)}} of a stored run (one query)."""
-    kinds = {spec["code"]: spec["kind"] for spec in run.parameters.get("indicators", [])}
+def measurements_of(run: AssessmentRun, *, growth: dict[str, Decimal] | None = None,
+                    floors: dict[str, Decimal] | None = None) -> dict[str, dict[str, scoring.Measurement]]:
+    """{faculty code: {indicator: (exact value, target)}} of a stored run (one query).
+
+    With another growth rate (a fraction: 0.10 for 10 %) or floor for some indicators, the
+    targets the rulebook derived from last year's value and the floor are derived again with
+    them; a target the office set and a yes-no indicator's target stay as they were."""
+    specs = {spec["code"]: spec for spec in run.parameters.get("indicators", [])}
+    growth, floors = growth or {}, floors or {}
+    rederived = {IndicatorResult.TargetOrigin.DERIVED, IndicatorResult.TargetOrigin.FLOOR}
     measurements: dict[str, dict[str, scoring.Measurement]] = {}
     for result in run.results.order_by("faculty_code", "position"):
-        measurements.setdefault(result.faculty_code, {})[result.indicator] = (
-            _exact_value(kinds.get(result.indicator, ""), result), result.target,
+        code = result.indicator
+        spec = specs.get(code, {})
+        target = result.target
+        if (code in growth or code in floors) and result.target_origin in rederived:
+            target = scoring.derive_target(
+                kind=spec["kind"], floor=floors.get(code, Decimal(spec["floor"])),
+                growth=growth.get(code, Decimal(spec["growth_percent"]) / 100),
+                previous=result.previous_value, office_value=None,
+            )
+        measurements.setdefault(result.faculty_code, {})[code] = (
+            _exact_value(spec.get("kind", ""), result), target,
         )
     return measurements
 
@@ -274,6 +295,19 @@ def stored_sensitivity(run: AssessmentRun) -> list[Sensitivity]:
         return sensitivity(run, measurements_of(run))
     return [Sensitivity(item["indicator"], item["direction"], [tuple(change) for change in item["changes"]])
             for item in kept]
+
+
+# --- university-wide figures ------------------------------------------------------------------
+
+
+def inbound_by_faculty(year: int) -> list[dict[str, Any]]:
+    """The incoming visitors and students of ``year`` by faculty, counted as the run's summary
+    counts them (verified, starting in the year, not cancelled), most first."""
+    return list(
+        Mobility.objects.filter(counted(), dated_in("starts_on", year), direction="inbound")
+        .exclude(status="cancelled").order_by().values("faculty__code", "faculty_id")
+        .annotate(n=Count("pk")).order_by("-n", "faculty__code")
+    )
 
 
 # --- scorecards ------------------------------------------------------------------------------

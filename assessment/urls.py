@@ -11,6 +11,7 @@ urlpatterns = [
     path("faculties/<str:code>/history/", views.faculty_history, name="faculty-history"),
     path("plans/<int:pk>/results/", views.plan_results, name="plan-results"),
     path("<int:year>/faculties/<str:code>/<slug:indicator>/records/", views.records, name="records"),
+    path("<int:year>/figures/<slug:key>/", views.figure, name="figure"),
     path("<int:year>/what-if/", views.what_if, name="what-if"),
     path("<int:year>/export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("<int:year>/print/", views.print_view, name="print"),

@@ -163,13 +163,16 @@ def dashboard(request):
     ]
     figures = [
         {"label": label, "value": value, "previous": before,
-         "change": None if value is None or before is None else value - before}
-        for label, value, before in figures
+         "change": None if value is None or before is None else value - before,
+         "url": reverse("assessment:figure", args=[year, key])
+         + ("?run=latest" if selectors.wants_latest(request) else "")}
+        for (key, _label), (label, value, before) in zip(FIGURES, figures, strict=True)
     ]
     sens = selectors.stored_sensitivity(run)
     weights = [
         {"code": spec["code"], "name": indicators[spec["code"]].display_name if spec["code"] in indicators
-         else spec["code"], "weight": spec["weight"]}
+         else spec["code"], "weight": spec["weight"], "derived": spec["kind"] != Indicator.Kind.YES_NO,
+         "growth": spec["growth_percent"], "floor": spec["floor"]}
         for spec in run.parameters.get("indicators", [])
     ]
     context.update(
@@ -190,11 +193,47 @@ def dashboard(request):
              "changes": [(faculties.get(code), code, a, b) for code, a, b in item.changes]}
             for item in sens
         ],
+        heat=_heat_table(run, scores, faculties, indicators, visible,
+                         "?run=latest" if selectors.wants_latest(request) else ""),
         trend_data=_trend_data(runs),
         map=_map(run),
         average_score=run.summary.get("average_score"),
     )
     return render(request, "assessment/dashboard.html", context)
+
+
+def _heat_band(achievement: Decimal | None) -> str:
+    """The colour band of an achievement: reached (≥ 100 %), close (≥ 80 %), behind, or n/a."""
+    if achievement is None:
+        return "na"
+    if achievement >= 1:
+        return "reached"
+    return "close" if achievement >= Decimal("0.8") else "behind"
+
+
+def _heat_table(run: AssessmentRun, scores, faculties, indicators, visible, query: str) -> dict:
+    """Faculties (in rank order) × indicators: each cell the achievement in whole percent, linked to
+    the records behind the value where the user may open the faculty's scorecard."""
+    codes = [spec["code"] for spec in run.parameters.get("indicators", [])]
+    achieved: dict[str, dict[str, Decimal | None]] = {}
+    for faculty_code, indicator, achievement in run.results.values_list("faculty_code", "indicator", "achievement"):
+        achieved.setdefault(faculty_code, {})[indicator] = achievement
+    rows = []
+    for score in scores:
+        code = score.faculty_code
+        linked = visible is None or code in visible
+        rows.append({
+            "faculty": faculties.get(code) or code,
+            "cells": [
+                {"percent": None if achieved.get(code, {}).get(ind) is None
+                 else int(achieved[code][ind] * 100),  # floored: 99.6 % has not reached 100
+                 "band": _heat_band(achieved.get(code, {}).get(ind)),
+                 "indicator": indicators.get(ind) or ind,
+                 "url": reverse("assessment:records", args=[run.year, code, ind]) + query if linked else None}
+                for ind in codes
+            ],
+        })
+    return {"indicators": [indicators.get(code) or code for code in codes], "rows": rows}
 
 
 FIGURES = [
@@ -208,6 +247,61 @@ FIGURES = [
     ("intl_publications_per_teacher", gettext_lazy("International publications")),
     ("cooperative_programs", gettext_lazy("Cooperative programs")),
 ]
+
+
+# Each university-wide figure, and the indicator whose per-faculty numerators make it up
+# (None: no indicator counts it; the breakdown is counted from the records).
+FIGURE_INDICATORS = {
+    "partners": "partners",
+    "teachers_abroad": "teachers_abroad",
+    "students_abroad": "student_overseas_share",
+    "mobilities_inbound": None,
+    "foreign_teacher_semesters": "foreign_teacher_semesters",
+    "conferences_hosted": "conferences_hosted",
+    "overseas_scholar_lectures": "overseas_scholar_lectures",
+    "intl_publications_per_teacher": "intl_publications_per_teacher",
+    "cooperative_programs": "cooperative_programs",
+}
+
+
+def figure(request, year: int, key: str):
+    """One university-wide figure of the dashboard broken down by faculty, each faculty's part
+    linked to the records behind it (where the user may see that faculty)."""
+    user = request.user
+    _require_role(user)
+    if key not in FIGURE_INDICATORS:
+        raise Http404
+    shown = _shown(request, year)
+    run = shown.run
+    query = "?run=latest" if selectors.wants_latest(request) else ""
+    faculties = _names()
+    visible = selectors.visible_faculty_codes(user)
+    indicator = FIGURE_INDICATORS[key]
+    rows = []
+    if indicator is not None:
+        for code, numerator in (run.results.filter(indicator=indicator).order_by("-numerator", "faculty_code")
+                                .values_list("faculty_code", "numerator")):
+            url = None
+            if visible is None or code in visible:
+                url = reverse("assessment:records", args=[year, code, indicator]) + query
+            rows.append({"faculty": faculties.get(code) or code, "count": int(numerator or 0), "url": url})
+    else:
+        counted_now = selectors.inbound_by_faculty(year)
+        list_url = reverse("exchanges:mobility-list")
+        for row in counted_now:
+            code = row["faculty__code"]
+            url = None
+            if visible is None or code in visible:
+                url = f"{list_url}?direction=inbound&year={year}&faculty={row['faculty_id']}"
+            rows.append({"faculty": faculties.get(code) or code, "count": row["n"], "url": url})
+    label = dict(FIGURES)[key]
+    return render(request, "assessment/figure.html", {
+        "year": year, "run": run, "key": key, "label": label, "rows": rows,
+        "total": run.summary.get("totals", {}).get(key), "by_indicator": indicator is not None,
+        "breakdown_total": sum(row["count"] for row in rows),
+        "dashboard_url": reverse("assessment:dashboard") + f"?year={year}" + query.replace("?", "&"),
+        **_standing(request, shown, year),
+    })
 
 
 def _trend_data(runs: list[AssessmentRun]) -> dict:
@@ -256,47 +350,66 @@ def _map(run: AssessmentRun) -> dict:
     return {"shapes": shapes, "top": top[:15]}
 
 
+def _number(raw: str | None, low: Decimal, high: Decimal) -> Decimal | None | bool:
+    """A query parameter as a number from ``low`` to ``high``: ``None`` when absent or empty,
+    ``False`` when it is not such a number."""
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return False
+    return value if value.is_finite() and low <= value <= high else False
+
+
 @require_GET
 def what_if(request, year: int):
-    """Re-score the year's latest run with the weights in the query string (``w_<code>``), and
-    the incentive pool (``pool``, yuan) and threshold (``threshold``) when given, without saving:
-    the ranking, scores and incentives as they would be."""
+    """Re-score the year's latest run without saving: with the weights (``w_<code>``), growth
+    rates (``g_<code>``, percent) and floors (``fl_<code>``) in the query string, and the
+    incentive pool (``pool``, yuan) and threshold (``threshold``) when given. Returns the
+    ranking, scores, incentives and, for each faculty, the targets that moved."""
     user = request.user
     _require_role(user)
     run = _shown(request, year).run
     weights = selectors.run_weights(run)
+    derived = [spec["code"] for spec in run.parameters.get("indicators", [])
+               if spec["kind"] != Indicator.Kind.YES_NO]
     errors = {}
-    for code in weights:
-        raw = request.GET.get(f"w_{code}")
-        if raw is None or raw == "":
-            continue
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = Decimal(-1)
-        if not value.is_finite() or value < 0 or value > 1000:
-            errors[code] = _("A weight is a number from 0 to 1000.")
-        else:
-            weights[code] = value
-    bounds = {"pool": (Decimal(0), Decimal("1E12"), _("The pool is an amount of yuan, 0 or more.")),
-              "threshold": (Decimal(0), Decimal(1000), _("The threshold is a score from 0 to 1000."))}
-    chosen: dict[str, Decimal | None] = {"pool": None, "threshold": None}
-    for name, (low, high, message) in bounds.items():
-        raw = request.GET.get(name)
-        if raw is None or raw == "":
-            continue
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            value = Decimal(-1)
-        if not value.is_finite() or value < low or value > high:
+    growth: dict[str, Decimal] = {}
+    floors: dict[str, Decimal] = {}
+    asked = [
+        (f"w_{code}", code, weights, Decimal(0), Decimal(1000), _("A weight is a number from 0 to 1000."), 1)
+        for code in weights
+    ] + [
+        (f"g_{code}", code, growth, Decimal(-100), Decimal(1000),
+         _("A growth rate is a percentage from -100 to 1000."), Decimal("0.01"))
+        for code in derived
+    ] + [
+        (f"fl_{code}", code, floors, Decimal(0), Decimal("1E9"), _("A floor is a number, 0 or more."), 1)
+        for code in derived
+    ]
+    for name, code, into, low, high, message, scale in asked:
+        value = _number(request.GET.get(name), low, high)
+        if value is False:
+            errors[name if not name.startswith("w_") else code] = message
+        elif value is not None:
+            into[code] = value * scale
+    chosen: dict[str, Decimal | None] = {}
+    for name, high, message in (
+        ("pool", Decimal("1E12"), _("The pool is an amount of yuan, 0 or more.")),
+        ("threshold", Decimal(1000), _("The threshold is a score from 0 to 1000.")),
+    ):
+        value = _number(request.GET.get(name), Decimal(0), high)
+        if value is False:
             errors[name] = message
         else:
             chosen[name] = value
     if errors:
         return JsonResponse({"errors": errors}, status=400)
     faculties = _names()
-    outcomes = selectors.rescore(run, selectors.measurements_of(run), weights, pool_amount=chosen["pool"],
+    stored = selectors.measurements_of(run)
+    measurements = selectors.measurements_of(run, growth=growth, floors=floors) if growth or floors else stored
+    outcomes = selectors.rescore(run, measurements, weights, pool_amount=chosen["pool"],
                                  threshold=chosen["threshold"])
     before = {s.faculty_code: s.rank for s in run.scores.all()}
     return JsonResponse({
@@ -304,7 +417,10 @@ def what_if(request, year: int):
         "faculties": [
             {"code": o.code, "name": str(faculties[o.code]) if o.code in faculties else o.code,
              "score": float(o.score), "rank": o.rank, "stored_rank": before.get(o.code),
-             "incentive": format(o.incentive, "f"), "flagged": o.flagged}
+             "incentive": format(o.incentive, "f"), "flagged": o.flagged,
+             "targets": {code: [float(stored[o.code][code][1]), float(target)]
+                         for code, (_value, target) in measurements[o.code].items()
+                         if target != stored[o.code][code][1]}}
             for o in outcomes
         ],
     })
@@ -433,7 +549,9 @@ def scorecard(request, year: int, code: str):
             "value": None if result.value is None else round2(result.value),
             "achievement": None if result.achievement is None else round2(result.achievement * 100),
             "missing": selectors.still_missing(kind, result),
-            "counted_label": RULES[result.indicator].counted_label,
+            "counted": RULES[result.indicator].counted(result.numerator),
+            "still_needed": None if selectors.still_missing(kind, result) is None
+            else RULES[result.indicator].counted(selectors.still_missing(kind, result)),
             "records_url": reverse("assessment:records", args=[year, faculty.code, result.indicator]),
         })
     unlinked = run.summary.get("unlinked_teacher_mobilities", {}).get(faculty.code, 0)
@@ -462,6 +580,7 @@ def records(request, year: int, code: str, indicator: str):
         "faculty": faculty, "year": year, "rule": rule, "groups": groups, "result": result,
         "indicator": Indicator.objects.filter(code=indicator).first(),
         "stale": result is not None and result.numerator is not None and int(result.numerator) != len(groups),
+        "counted": rule.counted(len(groups)),
         "scorecard_url": reverse("assessment:scorecard", args=[year, faculty.code])
         + ("?run=latest" if selectors.wants_latest(request) else ""),
     })

@@ -19,6 +19,10 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
         help_text=_("The language the portal is shown in for this user."),
     )
+    email_digest = models.BooleanField(
+        _("one e-mail a day"), default=False,
+        help_text=_("Collect the day's notifications into one e-mail each morning instead of one e-mail each."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

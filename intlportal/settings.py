@@ -364,6 +364,10 @@ NOTIFICATION_EMAIL_LEASE_SECONDS = env_int("NOTIFICATION_EMAIL_LEASE_SECONDS", 6
 NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS = env_int("NOTIFICATION_EMAIL_SWEEP_AFTER_SECONDS", 300)
 NOTIFICATION_EMAIL_SWEEP_BATCH = env_int("NOTIFICATION_EMAIL_SWEEP_BATCH", 200)
 NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS = env_int("NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS", 7)
+# The daily digest (users who chose one e-mail a day): sent at NOTIFICATION_DIGEST_HOUR:30
+# (portal time), listing at most this many notifications (the rest wait for the next one).
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 7)
+NOTIFICATION_DIGEST_MAX_ITEMS = env_int("NOTIFICATION_DIGEST_MAX_ITEMS", 200)
 # An import job ("checking" or "importing") with no progress for this long is marked failed
 # by the watchdog, which runs every IMPORT_WATCHDOG_SECONDS (dataexchange/services.py).
 IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 900)
@@ -377,6 +381,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "nightly-reminders": {
         "task": "notifications.send_reminders",
         "schedule": crontab(hour=env_int("REMINDERS_HOUR", 2), minute=0),
+    },
+    # One e-mail a day for the users who chose the digest.
+    "notification-daily-digest": {
+        "task": "notifications.send_daily_digests",
+        "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=30),
     },
     # Pending assessment recomputes older than the debounce delay (issue 20).
     "assessment-recompute-sweep": {

@@ -46,7 +46,8 @@ def notify(*, recipients: Iterable, kind: str, record: Model, actor=None, commen
             params=params or {}, comment=comment,
         ))
     created = Notification.objects.bulk_create(notes)
-    ids = [n.pk for n in created if n.recipient.email]
+    # Readers of the daily digest get theirs in the morning (notifications.tasks.send_daily_digests).
+    ids = [n.pk for n in created if n.recipient.email and not n.recipient.email_digest]
     if ids:
         def enqueue():
             # The notifications are committed: a broker or mail server that is away must not

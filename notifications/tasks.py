@@ -143,7 +143,7 @@ def unsent_emails(now=None):
     max_age = timedelta(days=settings.NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS)
     return (Notification.objects.filter(_claimable(now), created_at__lte=now - after,
                                         created_at__gte=now - max_age)
-            .exclude(recipient__email="").order_by("created_at", "pk"))
+            .exclude(recipient__email="").exclude(recipient__email_digest=True).order_by("created_at", "pk"))
 
 
 @shared_task(name="notifications.send_unsent_emails", acks_late=True)
@@ -167,4 +167,64 @@ def send_unsent_emails() -> int:
             logger.exception("the e-mail of notification %s could not be written", pk)
     if ids:
         logger.info("e-mail sweep: %s of %s unsent e-mails sent", sent, len(ids))
+    return sent
+
+
+# --- the daily digest ------------------------------------------------------------------------
+
+
+def deliver_digest(user_id: int, now=None) -> int:
+    """E-mail one user the notifications not yet e-mailed (of the last
+    ``NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS`` days) in one message; the number it listed.
+
+    The notifications are claimed together first, as ``deliver_email`` claims one, so two
+    digests running at once send one e-mail; a failed send releases them for the next day (or
+    the next run) and raises."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    recipient = get_user_model().objects.get(pk=user_id)
+    if not recipient.email:
+        return 0
+    max_age = timedelta(days=settings.NOTIFICATION_EMAIL_SWEEP_MAX_AGE_DAYS)
+    waiting = Notification.objects.filter(_claimable(now), recipient_id=user_id, created_at__gte=now - max_age)
+    ids = list(waiting.values_list("pk", flat=True)[:settings.NOTIFICATION_DIGEST_MAX_ITEMS])
+    if not ids or not Notification.objects.filter(_claimable(now), pk__in=ids).update(
+            email_claimed_at=now, email_attempts=F("email_attempts") + 1):
+        return 0
+    mine = Notification.objects.filter(pk__in=ids, email_claimed_at=now)
+    notes = list(mine.select_related("actor", "content_type").order_by("created_at", "pk"))
+    try:
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            base = settings.PORTAL_BASE_URL.rstrip("/")
+            context = {"notes": [(note, base + (note.url or "/")) for note in notes], "recipient": recipient,
+                       "link": base + "/notifications/", "count": len(notes)}
+            subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
+            body = render_to_string("notifications/email/digest_body.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    except Exception as exc:
+        mine.update(email_claimed_at=None, email_error=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+    Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+        emailed_at=timezone.now(), email_claimed_at=None, email_error="")
+    return len(notes)
+
+
+@shared_task(name="notifications.send_daily_digests", acks_late=True)
+def send_daily_digests() -> int:
+    """Each morning (Celery beat, ``NOTIFICATION_DIGEST_HOUR``), one e-mail to every user who
+    chose the digest and has notifications not yet e-mailed; the number of e-mails sent.  A mail
+    server that is away stops the run; what it did not send waits for the next morning."""
+    from django.contrib.auth import get_user_model
+
+    users = (get_user_model().objects.filter(email_digest=True, is_active=True).exclude(email="")
+             .filter(notifications__emailed_at__isnull=True, notifications__email_failed_at__isnull=True)
+             .distinct().order_by("pk").values_list("pk", flat=True))
+    sent = 0
+    for user_id in users:
+        try:
+            sent += deliver_digest(user_id) > 0
+        except EMAIL_ERRORS:
+            logger.warning("the daily digest could not be sent; it is tried again next time", exc_info=True)
+            break
     return sent

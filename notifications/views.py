@@ -47,7 +47,24 @@ def notification_list(request):
         "kinds": Kind.choices,
         "states": [("all", _("All")), ("unread", _("Unread")), ("read", _("Read"))],
         "sorts": [("-created_at", _("Newest first")), ("created_at", _("Oldest first"))],
+        "digest": request.user.email_digest,
+        "has_email": bool(request.user.email),
     })
+
+
+@require_POST
+def notification_preferences(request):
+    """One e-mail per notification, or one a day: the user's own choice."""
+    choice = request.POST.get("email", "")
+    if choice not in ("each", "daily"):
+        messages.error(request, _("Choose one e-mail per notification or one e-mail a day."))
+        return redirect("notifications:list")
+    user = request.user
+    user.email_digest = choice == "daily"
+    user.save(update_fields=["email_digest"])
+    messages.success(request, _("From now on you receive one e-mail a day.") if user.email_digest
+                     else _("From now on you receive one e-mail per notification."))
+    return redirect("notifications:list")
 
 
 @require_POST

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from assessment.models import AssessmentRun, Indicator, IndicatorResult
 from assessment.services import assessment_run
+from faculties.models import Faculty
 from intlportal.indicators import IndicatorCode
 from tests.factories import (
     AgreementFactory,
@@ -29,6 +30,7 @@ from tests.factories import (
     ProgramTeacherTrainingFactory,
     PublicationFactory,
     StaffMemberFactory,
+    TargetFactory,
     TeachingAssignmentFactory,
     UserFactory,
 )
@@ -154,7 +156,7 @@ def test_every_value_links_to_records_whose_count_is_its_numerator(coord_a_clien
     for result in results:
         response = coord_a_client.get(reverse("assessment:records", args=[2025, "A", result.indicator]))
         assert response.status_code == 200
-        counted = re.search(r'id="counted">(\d+)<', response.content.decode()).group(1)
+        counted = re.search(r'id="counted" data-count="(\d+)"', response.content.decode()).group(1)
         assert int(counted) == int(result.numerator), result.indicator
         assert len(response.context["groups"]) == int(result.numerator), result.indicator
     # The data behind faculty A counts twice what B has for the counted indicators.
@@ -232,6 +234,34 @@ def test_the_dashboard_shows_figures_against_last_year_the_map_and_the_ranking(l
         [row["score"].faculty_code for row in response.context["ranking"]] == ["B", "A"]
 
 
+def test_the_heat_table_shows_each_achievement_and_opens_its_records(leader_client, conferences_only):
+    heat = leader_client.get(reverse("assessment:dashboard")).context["heat"]
+    assert [str(i) for i in heat["indicators"]] == [str(Indicator.objects.get(code="conferences_hosted"))]
+    cells = {str(row["faculty"]): row["cells"][0] for row in heat["rows"]}
+    a, b = (cells[str(Faculty.objects.get(code=code))] for code in "AB")
+    # A: 2 of 1, capped at 120 %; B: 1 of the office's 3, floored to 33 %.
+    assert (a["percent"], a["band"]) == (120, "reached")
+    assert (b["percent"], b["band"]) == (33, "behind")
+    assert b["url"] == reverse("assessment:records", args=[2025, "B", "conferences_hosted"])
+    records = leader_client.get(b["url"])
+    assert records.status_code == 200 and len(records.context["groups"]) == 1
+
+
+def test_a_coordinator_sees_the_heat_table_linked_for_the_own_faculty_only(coord_a_client, conferences_only):
+    page = coord_a_client.get(reverse("assessment:dashboard"))
+    links = {row["cells"][0]["url"] for row in page.context["heat"]["rows"]}
+    assert links == {reverse("assessment:records", args=[2025, "A", "conferences_hosted"]), None}
+
+
+@pytest.mark.parametrize(("achievement", "band"), [(None, "na"), (Decimal("1.2"), "reached"), (Decimal(1), "reached"),
+                                                   (Decimal("0.9999"), "close"), (Decimal("0.8"), "close"),
+                                                   (Decimal("0.7999"), "behind"), (Decimal(0), "behind")])
+def test_the_heat_bands(achievement, band):
+    from assessment.views import _heat_band
+
+    assert _heat_band(achievement) == band
+
+
 def test_the_dashboard_has_no_inline_script_or_style(leader_client, assessed):
     page = leader_client.get(reverse("assessment:dashboard")).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page)
@@ -270,6 +300,59 @@ def test_the_what_if_endpoint_tries_another_pool_and_threshold(leader_client, as
     paid = {f["code"]: Decimal(f["incentive"]) for f in only_a["faculties"]}
     assert paid["B"] == 0 and paid["A"] > 0
     assert AssessmentRun.objects.count() == 2
+
+
+@pytest.fixture
+def conferences_only(faculty_a, faculty_b):
+    """Only conferences_hosted counts (growth 0 %, floor 1): A hosted 1 in 2024 and 2 in 2025,
+    B none in 2024 and 1 in 2025, and the office set B's 2025 target to 3 by hand."""
+    Indicator.objects.exclude(code="conferences_hosted").update(is_active=False)
+    EventFactory(faculty=faculty_a, kind="conference_hosted", date=D(2024, 4, 1))
+    EventFactory.create_batch(2, in_2025=True, faculty=faculty_a)
+    EventFactory(in_2025=True, faculty=faculty_b)
+    TargetFactory(faculty=faculty_b, indicator=Indicator.objects.get(code="conferences_hosted"), value=3)
+    assessment_run(year=2024)
+    return assessment_run(year=2025)
+
+
+def scores_of(response) -> dict[str, float]:
+    assert response.status_code == 200, response.content
+    return {f["code"]: f["score"] for f in response.json()["faculties"]}
+
+
+def test_the_what_if_endpoint_with_the_rates_in_force_gives_the_stored_run(leader_client, conferences_only):
+    url = reverse("assessment:what-if", args=[2025])
+    same = leader_client.get(url, {"g_conferences_hosted": "0", "fl_conferences_hosted": "1"})
+    # A: 2 of a target of 1 (capped at 1.2); B: 1 of the office's 3.
+    assert scores_of(same) == {"A": 120.0, "B": 33.33}
+    assert all(f["targets"] == {} for f in same.json()["faculties"])
+
+
+def test_the_what_if_endpoint_derives_targets_again_with_another_growth_or_floor(leader_client,
+                                                                                  conferences_only):
+    url = reverse("assessment:what-if", args=[2025])
+    # 100 % growth: A's target becomes 1 × 2 = 2 (reached exactly); B's set by hand stays 3.
+    grown = leader_client.get(url, {"g_conferences_hosted": "100"})
+    assert scores_of(grown) == {"A": 100.0, "B": 33.33}
+    assert {f["code"]: f["targets"] for f in grown.json()["faculties"]} == {
+        "A": {"conferences_hosted": [1.0, 2.0]}, "B": {}}
+    # A floor of 5 lifts A's target to 5 (2 of 5 = 40); B's hand-set target still wins.
+    floored = leader_client.get(url, {"fl_conferences_hosted": "5"})
+    assert scores_of(floored) == {"A": 40.0, "B": 33.33}
+    assert AssessmentRun.objects.count() == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [("g_conferences_hosted", "-101"), ("g_conferences_hosted", "x"),
+                                             ("fl_conferences_hosted", "-1"), ("fl_conferences_hosted", "inf")])
+def test_the_what_if_endpoint_refuses_an_impossible_growth_or_floor(leader_client, conferences_only, name, value):
+    response = leader_client.get(reverse("assessment:what-if", args=[2025]), {name: value})
+    assert response.status_code == 400 and name in response.json()["errors"]
+
+
+def test_the_dashboard_offers_growth_and_floor_of_the_derived_indicators_only(leader_client, assessed):
+    html = leader_client.get(reverse("assessment:dashboard")).content.decode()
+    assert 'name="g_partners" value="10.00"' in html and 'name="fl_partners" value="1.00"' in html
+    assert 'name="g_plan_approved"' not in html  # a yes-no indicator's target is always 1
 
 
 @pytest.mark.parametrize(("name", "value"), [("pool", "-1"), ("threshold", "1001"), ("pool", "abc"),
@@ -339,3 +422,49 @@ def test_the_api_gives_a_coordinator_the_ranking_and_their_own_details_only(coor
 def test_the_api_answers_404_for_a_year_without_a_run_and_refuses_strangers(leader_client, client, assessed):
     assert leader_client.get("/api/v1/assessment/2019/").status_code == 404
     assert client.get("/api/v1/assessment/2025/").status_code in {401, 403}
+
+
+# --- university-wide figures, by faculty ---------------------------------------------------
+
+
+def test_each_university_figure_opens_its_breakdown_by_faculty(leader_client, assessed):
+    figures = leader_client.get(reverse("assessment:dashboard")).context["figures"]
+    assert all(f["url"].startswith(reverse("assessment:figure", args=[2025, "x"])[:-2]) for f in figures)
+    for f in figures:
+        page = leader_client.get(f["url"])
+        assert page.status_code == 200
+        if page.context["by_indicator"] and page.context["key"] not in ("partners", "students_abroad"):
+            # A summed figure: the faculties' parts add up to the university's total.
+            assert page.context["breakdown_total"] == page.context["total"], f["url"]
+
+
+def test_a_faculty_part_of_a_figure_opens_the_records_it_counted(leader_client, assessed):
+    page = leader_client.get(reverse("assessment:figure", args=[2025, "conferences_hosted"]))
+    rows = {str(row["faculty"]): row for row in page.context["rows"]}
+    a = rows[str(Faculty.objects.get(code="A"))]
+    assert a["count"] == 2 and a["url"] == reverse("assessment:records", args=[2025, "A", "conferences_hosted"])
+    records = leader_client.get(a["url"])
+    assert len(records.context["groups"]) == a["count"]
+
+
+def test_incoming_visitors_by_faculty_count_verified_and_link_the_list(leader_client, faculty_a, faculty_b):
+    MobilityFactory.create_batch(2, in_2025=True, faculty=faculty_a, direction="inbound", person_kind="visitor")
+    MobilityFactory(in_2025=True, faculty=faculty_a, direction="inbound", person_kind="visitor", status="cancelled")
+    MobilityFactory(in_2025=True, faculty=faculty_b, direction="inbound", person_kind="visitor", unverified=True)
+    assessment_run(year=2025)
+    page = leader_client.get(reverse("assessment:figure", args=[2025, "mobilities_inbound"]))
+    assert page.context["total"] == 2 == page.context["breakdown_total"]
+    (row,) = page.context["rows"]
+    assert row["count"] == 2
+    listed = leader_client.get(row["url"])
+    assert listed.status_code == 200
+
+
+def test_a_coordinator_reads_the_breakdown_but_opens_the_own_faculty_only(coord_a_client, assessed):
+    page = coord_a_client.get(reverse("assessment:figure", args=[2025, "conferences_hosted"]))
+    linked = {row["url"] for row in page.context["rows"]}
+    assert linked == {reverse("assessment:records", args=[2025, "A", "conferences_hosted"]), None}
+
+
+def test_an_unknown_figure_is_404(leader_client, assessed):
+    assert leader_client.get(reverse("assessment:figure", args=[2025, "budget"])).status_code == 404

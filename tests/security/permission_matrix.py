@@ -207,6 +207,7 @@ add({
     "assessment:records": Case(FACULTY_RECORD,
                                args=lambda world: [world.assessed_year, world.faculty_a.code, "partners"]),
     "assessment:what-if": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
+    "assessment:figure": Case(EVERY_ROLE, args=lambda world: [world.assessed_year, "teachers_abroad"]),
     "assessment:export-xlsx": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
     "assessment:print": Case(EVERY_ROLE, args=lambda world: [world.assessed_year]),
     "assessment:indicator-list": Case(EVERY_ROLE),
@@ -254,6 +255,7 @@ add({
     "notifications:open": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
     "notifications:mark-read": Case(RECIPIENT_ONLY, method="post", args=pk_of("notification")),
     "notifications:mark-all-read": Case(answers(office=DONE, leader=DONE, own=DONE, other=DONE), method="post"),
+    "notifications:preferences": Case(answers(office=DONE, leader=DONE, own=DONE, other=DONE), method="post"),
     "workqueue:index": Case(answers(leader=403, own=302, other=302)),  # coordinators: to their own to-do
     "workqueue:mine": Case(answers(office=403, leader=403)),  # a coordinator's to-do
     # The evidence awaiting verification: the office verifies (here a settled record: refused

@@ -56,7 +56,7 @@
         }
         tr.append(cell(String(faculty.rank)), cell(faculty.name), cell(faculty.score.toFixed(2), "text-end"),
                   cell(Number(faculty.incentive).toLocaleString(undefined, { minimumFractionDigits: 2 }), "text-end"),
-                  cell(move));
+                  cell(move), cell(String(Object.keys(faculty.targets || {}).length || ""), "text-end"));
         body.append(tr);
       });
     }
