@@ -10,6 +10,7 @@ from the published figures, and how (``selectors.differences``)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -218,10 +219,13 @@ def _heat_table(run: AssessmentRun, scores, faculties, indicators, visible, quer
     achieved: dict[str, dict[str, Decimal | None]] = {}
     for faculty_code, indicator, achievement in run.results.values_list("faculty_code", "indicator", "achievement"):
         achieved.setdefault(faculty_code, {})[indicator] = achievement
+    # One reverse() for the 780 cells of a large university, not one per cell.
+    pattern = reverse("assessment:records", args=[run.year, "FACULTY", "INDICATOR"])
     rows = []
     for score in scores:
         code = score.faculty_code
         linked = visible is None or code in visible
+        faculty_url = pattern.replace("FACULTY", quote(code, safe=""))
         rows.append({
             "faculty": faculties.get(code) or code,
             "cells": [
@@ -229,7 +233,7 @@ def _heat_table(run: AssessmentRun, scores, faculties, indicators, visible, quer
                  else int(achieved[code][ind] * 100),  # floored: 99.6 % has not reached 100
                  "band": _heat_band(achieved.get(code, {}).get(ind)),
                  "indicator": indicators.get(ind) or ind,
-                 "url": reverse("assessment:records", args=[run.year, code, ind]) + query if linked else None}
+                 "url": faculty_url.replace("INDICATOR", ind) + query if linked else None}
                 for ind in codes
             ],
         })

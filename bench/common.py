@@ -17,11 +17,20 @@ FULL = 500_000
 # The goals RESULTS.md marks met or not met.
 GOALS = {
     "seed_seconds": 300,
-    "assessment_ratio": 2.0,
-    "page_median_ms": 200,
+    "assessment_ratio": 1.3,  # issue 16 (2.0 before)
+    "page_median_ms": 200,  # pages without a goal of their own
     "load_p95_ms": 500,
     "export_growth_mb": 20,
     "save_median_ms": 100,  # a save on the demo data without a broker (bench/saves.py)
+}
+
+
+# Issue 16's goals for single pages (median); the others keep ``page_median_ms``.
+PAGE_GOALS_MS = {
+    "leader dashboard": 100,
+    "mobility list, page 1": 100,
+    "mobility list, page 200": 100,
+    "office work queue": 80,
 }
 
 
