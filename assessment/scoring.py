@@ -128,11 +128,27 @@ def _score_exact(
             raise ValueError(f"An indicator weight cannot be negative: {weight}.")
         if achieved is None:
             continue
-        weighted += Fraction(weight) * Fraction(achieved)
-        total_weight += Fraction(weight)
+        w = weight if type(weight) is Fraction else Fraction(weight)
+        weighted += w * (achieved if type(achieved) is Fraction else Fraction(achieved))
+        total_weight += w
     if total_weight == 0:
         return ZERO, True
     return _round2_exact(100 * weighted / total_weight), False
+
+
+def achievements(measurements: Mapping[str, Mapping[str, Measurement]]) -> dict[str, list[tuple[str, Fraction | None]]]:
+    """{faculty: [(indicator, exact achievement or None)]}: what ``rank_by_weights`` re-weighs."""
+    return {faculty: [(code, _achievement_exact(value, target)) for code, (value, target) in indicators.items()]
+            for faculty, indicators in measurements.items()}
+
+
+def rank_by_weights(achieved: Mapping[str, list[tuple[str, Fraction | None]]],
+                    weights: Mapping[str, Decimal]) -> dict[str, int]:
+    """{faculty: rank} with these weights: the ranks ``score_faculties`` gives, without the
+    achievements computed again or the incentives split."""
+    exact = {code: Fraction(weight) for code, weight in weights.items()}
+    scores = {faculty: _score_exact([(exact[code], a) for code, a in items])[0] for faculty, items in achieved.items()}
+    return {faculty: position for faculty, _score, position in rank(scores)}
 
 
 def faculty_score(items: Iterable[tuple[Decimal, Decimal | None]]) -> tuple[Decimal, bool]:

@@ -267,15 +267,20 @@ class Sensitivity:
 
 def sensitivity(run: AssessmentRun, measurements) -> list[Sensitivity]:
     """For each indicator and each move of its weight by ±20 %, the faculties whose rank
-    changes (the other weights stay as the run used them)."""
+    changes (the other weights stay as the run used them).
+
+    Only the weights move, so each achievement is computed once and the 27 rankings re-weigh
+    them (``scoring.rank_by_weights``): the same scores and ranks as ``rescore`` gives, at a
+    fraction of its time (the run stores the table: 0.5 s of a 1.7 s run at 60 faculties)."""
     weights = run_weights(run)
-    before = {o.code: o.rank for o in rescore(run, measurements, weights)}
+    achieved = scoring.achievements(measurements)
+    before = scoring.rank_by_weights(achieved, weights)
     found = []
     for code in weights:
         for direction in (-1, 1):
             moved = dict(weights)
             moved[code] = weights[code] * (1 + direction * SENSITIVITY_STEP)
-            after = {o.code: o.rank for o in rescore(run, measurements, moved)}
+            after = scoring.rank_by_weights(achieved, moved)
             changes = sorted((f, before[f], after[f]) for f in before if after[f] != before[f])
             found.append(Sensitivity(code, direction, changes))
     return found

@@ -19,6 +19,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
@@ -237,7 +239,28 @@ def _heat_table(run: AssessmentRun, scores, faculties, indicators, visible, quer
                 for ind in codes
             ],
         })
-    return {"indicators": [indicators.get(code) or code for code in codes], "rows": rows}
+    return {"indicators": [indicators.get(code) or code for code in codes], "rows": rows, "body": _heat_body(rows)}
+
+
+def _heat_body(rows: list[dict]) -> str:
+    """The heat table's rows as HTML, built here rather than in the template: a large university
+    has 780 cells, and the template language would spend most of the dashboard's time on them."""
+    absent = format_html('<span class="visually-hidden">{}</span>—', _("does not apply"))
+    html = []
+    for row in rows:
+        cells = []
+        for cell in row["cells"]:
+            if cell["percent"] is None:
+                shown = absent
+            elif cell["url"]:
+                shown = format_html('<a href="{}">{}</a>', cell["url"], cell["percent"])
+            else:
+                shown = str(cell["percent"])
+            cells.append(format_html('<td class="text-end heat-{}" title="{} · {}">{}</td>',
+                                     cell["band"], row["faculty"], cell["indicator"], shown))
+        html.append(format_html('<tr><th scope="row" class="text-nowrap fw-normal">{}</th>{}</tr>',
+                                row["faculty"], mark_safe("".join(cells))))  # noqa: S308 - built by format_html
+    return mark_safe("\n".join(html))  # noqa: S308 - each row built by format_html
 
 
 FIGURES = [
@@ -351,7 +374,12 @@ def _map(run: AssessmentRun) -> dict:
          for code in set(partners) | set(mobilities)),
         key=lambda row: (-(row["outbound"] + row["inbound"]), -row["partners"], row["code"]),
     )
-    return {"shapes": shapes, "top": top[:15]}
+    paths = mark_safe("".join(  # noqa: S308 - each path built by format_html
+        format_html('<path class="country step-{}{}" d="{}" data-country="{}"><title>{}</title></path>',
+                    shape["step"], " has-partner" if shape["partner"] else "", shape["path"], shape["code"],
+                    shape["title"])
+        for shape in shapes))
+    return {"shapes": shapes, "paths": paths, "top": top[:15]}
 
 
 def _number(raw: str | None, low: Decimal, high: Decimal) -> Decimal | None | bool:

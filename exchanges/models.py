@@ -422,8 +422,10 @@ class Mobility(VerifiedRecord):
             # Sortable list columns whose sort would otherwise read the whole table.
             models.Index(fields=["person_name", "id"], name="mobility_person_name_idx"),
             models.Index(fields=["ends_on", "id"], name="mobility_ends_on_idx"),
-            # The work queue's and the reminders' overdue reports (``report_overdue``).
-            models.Index(fields=["ends_on"], name="mobility_report_due_idx",
+            # The work queue's and the reminders' overdue reports (``report_overdue``), in the
+            # queue's order (ends_on, id): without the id the planner preferred walking
+            # mobility_ends_on_idx past 15,000 other mobilities (25 ms at 500,000).
+            models.Index(fields=["ends_on", "id"], name="mobility_report_due_idx",
                          condition=Q(direction="outbound", person_kind="teacher", status="completed",
                                      report_submitted_at__isnull=True)),
         ]
@@ -437,7 +439,9 @@ class Mobility(VerifiedRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_name} → {self.get_country_display()} ({self.starts_on:%Y-%m-%d})"
+        # ``country.name``, not ``get_country_display()``: the latter rebuilds the list of 250
+        # countries on every call (a work queue of 200 mobilities spent 40 ms on it).
+        return f"{self.person_name} → {self.country.name or self.country.code} ({self.starts_on:%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
         return reverse("exchanges:mobility-detail", args=[self.pk])

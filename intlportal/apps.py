@@ -7,6 +7,7 @@ class IntlportalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from intlportal import filters
+        from intlportal import filters, widgets
 
         filters.install()
+        widgets.install()

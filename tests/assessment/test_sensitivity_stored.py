@@ -38,3 +38,27 @@ def test_a_run_stored_before_keeps_working(faculty_a):
     AssessmentRun.objects.filter(pk=run.pk).update(summary=summary)
     run.refresh_from_db()
     assert selectors.stored_sensitivity(run) == selectors.sensitivity(run, selectors.measurements_of(run))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_quick_reweighing_ranks_as_the_full_rescoring_does(seed):
+    """``rank_by_weights`` re-weighs achievements computed once; ``rescore`` scores from the
+    measurements each time: the ranks agree for random measurements, ties included."""
+    import random
+    from decimal import Decimal
+
+    from assessment import scoring
+
+    rng = random.Random(seed)
+    codes = [f"i{n}" for n in range(6)]
+    measurements = {
+        f"F{f:02d}": {code: (None if rng.random() < 0.1 else Decimal(rng.randint(0, 6)),
+                             Decimal(rng.choice([0, 1, 2, 3, "2.5"]))) for code in codes}
+        for f in range(25)
+    }
+    achieved = scoring.achievements(measurements)
+    for _ in range(20):
+        weights = {code: Decimal(rng.choice([0, 1, 5, 10, "7.5", 12])) for code in codes}
+        full = {o.code: o.rank for o in scoring.score_faculties(measurements=measurements, weights=weights,
+                                                                 pool_amount=None, threshold=Decimal(0))}
+        assert scoring.rank_by_weights(achieved, weights) == full
