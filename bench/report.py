@@ -68,22 +68,6 @@ def render(results: dict[int, dict]) -> str:
             + verdict(page["median_ms"] <= PAGE_GOALS_MS.get(page["page"], GOALS["page_median_ms"])) + " | "
             + (verdict(constant) if len(runs) > 1 else "(one run)") + " |")
     out += _saves()
-    ex = full["exchange"]
-    out += ["", "## Export and import", "",
-            "Each in a child process; peak memory is the child's `ru_maxrss`, growth is the peak minus what "
-            "the process held before the work (Django, the apps, one connection).", "",
-            "| operation | rows | time | peak memory | growth |", "| --- | ---: | ---: | ---: | ---: |"]
-    for e in ex["export"]:
-        out.append(f"| export mobilities to .xlsx | {e['rows']:,} | {e['seconds']:.1f} s | {e['peak_rss_mb']:.0f} MB "
-                   f"| {e['growth_mb']:.0f} MB |")
-    imp = ex["import"]
-    out += [f"| import mobilities from .xlsx | {imp['rows']:,} | {imp['seconds']:.1f} s | "
-            f"{imp['peak_rss_mb']:.0f} MB | {imp['growth_mb']:.0f} MB |", ""]
-    small, large = ex["export"][0], ex["export"][-1]
-    grows = large["growth_mb"] - small["growth_mb"]
-    out += [f"Export memory from {small['rows']:,} to {large['rows']:,} rows grows by {grows:.0f} MB (goal: does not "
-            f"grow with row count, < {GOALS['export_growth_mb']} MB): {verdict(grows < GOALS['export_growth_mb'])}.",
-            ""]
     out += _spreadsheets()
     load = full.get("load")
     if load:
@@ -219,7 +203,7 @@ def _spreadsheets() -> list[str]:
 def write_report() -> None:
     every = {int(p.stem): json.loads(p.read_text()) for p in RESULTS_DIR.glob("*.json") if p.stem.isdigit()}
     full = every.get(FULL)
-    if full is None or not full.get("exchange"):
+    if full is None:
         log(f"no complete {FULL:,}-mobility run yet: bench/RESULTS.md not written")
         return
     (BENCH / "RESULTS.md").write_text(render(every), encoding="utf-8")

@@ -13,11 +13,12 @@ measures, in production mode (``DEBUG`` off, manifest static files):
    (``bench/floor.py``: the same aggregates as hand-written SQL through psycopg2);
 2. pages through Django's test client on the real database: median and 95th percentile
    latency and SQL queries per page;
-3. export of 5,000 and 50,000 mobilities to ``.xlsx`` and import of 10,000 rows, each in a
-   child process: time and peak memory (``ru_maxrss``);
-4. ``EXPLAIN (ANALYZE, BUFFERS)`` of the five heaviest queries seen;
-5. load: gunicorn on loopback with 2 × cores + 1 workers, locust headless with 20 users
+3. ``EXPLAIN (ANALYZE, BUFFERS)`` of the five heaviest queries seen;
+4. load: gunicorn on loopback with 2 × cores + 1 workers, locust headless with 20 users
    for 60 s over dashboards, lists and details.
+
+Spreadsheet export and import have their own benchmark, ``bench/exchange.py`` (a fresh child
+process per measurement, its peak memory from ``VmHWM``); ``RESULTS.md`` includes its section.
 
 The figures go to ``bench/results/<mobilities>.json``; ``bench/RESULTS.md`` is written from
 every JSON there, so the 50,000-mobility run sits next to the 500,000 one.  Not part of CI.
@@ -50,10 +51,8 @@ from bench.measure import (  # noqa: E402
     dataset_counts,
     explain,
     measure_assessment,
-    measure_exchange,
     measure_load,
     measure_pages,
-    run_child,
     seed,
 )
 from bench.report import write_report  # noqa: E402
@@ -197,18 +196,13 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--skip-load", action="store_true")
-    parser.add_argument("--skip-exchange", action="store_true")
     parser.add_argument("--only-load", action="store_true",
                         help="with --reuse: add the load test to the last (partial) results and report")
     parser.add_argument("--no-report", action="store_true", help="write the JSON only, not RESULTS.md")
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from bench/results/")
     parser.add_argument("--re-explain", action="store_true",
                         help="with --reuse: EXPLAIN the recorded heaviest queries again (after new indexes)")
-    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        run_child(*args.child)
-        return
     if args.report_only:
         write_report()
         return
@@ -269,11 +263,7 @@ def main() -> None:
     results["pages"] = measure_pages(year, args.repeat, queries)
     results["explain"] = explain(queries.heaviest(5))
     save()
-    if not args.skip_exchange:
-        results["exchange"] = measure_exchange(env, work)
-    elif previous_file.exists():
-        results["exchange"] = json.loads(previous_file.read_text()).get("exchange")
-    save()
+    # Spreadsheet export and import are measured by bench/exchange.py (its own section).
     if not args.skip_load:
         results["load"] = measure_load(env, year, args.load_seconds, args.users, work)
     elif previous_file.exists():
