@@ -71,9 +71,25 @@ def _fill(faculty, coord, n):
 def test_the_work_queue_query_count_does_not_grow_with_items(office_client, faculty_a, coord_a, rows,
                                                              django_assert_num_queries):
     _fill(faculty_a, coord_a, rows)
-    # session, user, roles; per section a count and a page (plans with faculty and submitter;
-    # mobilities to approve; agreements with partner + their faculties; contracts with staff and
-    # faculty; permits; overdue reports): 2 × 6 + 1; the breaching programs; the navbar's unread
-    # count; the count of evidence to verify (none here: every record is verified)
-    with django_assert_num_queries(3 + 13 + 1 + 1 + 1):
+    # session, user, roles; per section one page carrying the section's total (plans with faculty
+    # and submitter; mobilities to approve; agreements with partner + their faculties; contracts
+    # with staff and faculty; permits; overdue reports): 6 + 1; the breaching programs; the
+    # navbar's unread count; the count of evidence to verify (none here: every record is verified)
+    with django_assert_num_queries(3 + 7 + 1 + 1 + 1):
         assert office_client.get(URL).status_code == 200
+
+
+def test_each_section_counts_all_its_items_and_lists_the_first(office_client, faculty_a, coord_a):
+    from workqueue import views
+
+    _fill(faculty_a, coord_a, views.SHOWN + 5)
+    sections = {s.key: s for s in office_client.get(URL).context["sections"]}
+    for key in ("plans", "mobilities", "agreements", "contracts", "permits", "reports"):
+        assert sections[key].total == views.SHOWN + 5, key
+        assert len(sections[key].items) == views.SHOWN, key
+    assert sections["reports"].items[0].due < sections["reports"].items[1].due  # still in queue order
+
+
+def test_an_empty_section_counts_zero(office_client, db):
+    sections = office_client.get(URL).context["sections"]
+    assert all(s.total == 0 and s.items == [] for s in sections)
