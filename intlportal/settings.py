@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "staff",
     "exchanges",
     "programs",
+    "trips",
     "assessment",
     "dataexchange",
     "notifications",
@@ -406,6 +407,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": float(IMPORT_WATCHDOG_SECONDS)},
     },
 }
+
+# Trips abroad (trips/services.py): the public notice lasts this many working days (mainland
+# holiday calendar, make-up days included); a university leader must approve a trip with a
+# budget above TRIP_LEADER_BUDGET_ABOVE yuan or more than TRIP_LEADER_COUNTRIES_ABOVE countries
+# (and any trip with a member holding a post of division head or above).
+TRIP_NOTICE_WORKING_DAYS = env_int("TRIP_NOTICE_WORKING_DAYS", 5)
+TRIP_LEADER_BUDGET_ABOVE = env_int("TRIP_LEADER_BUDGET_ABOVE", 50000)
+TRIP_LEADER_COUNTRIES_ABOVE = env_int("TRIP_LEADER_COUNTRIES_ABOVE", 2)
 
 # Plans covering a year are due at the office by this day of that year (MM-DD); the nightly
 # reminders chase the ones still in draft or returned after it.

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from intlportal.access import COORDINATOR, OFFICE, record_faculty_ids
+from intlportal.access import COORDINATOR, LEADER, OFFICE, record_faculty_ids
 from notifications.models import Kind, Notification
 from notifications.tasks import send_notification_email
 
@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 def office_users():
     return get_user_model().objects.filter(Q(groups__name=OFFICE) | Q(is_superuser=True), is_active=True).distinct()
+
+
+def leaders():
+    return get_user_model().objects.filter(groups__name=LEADER, is_active=True).distinct()
 
 
 def coordinators_of(faculty_ids: Iterable[int]):
@@ -128,5 +132,13 @@ def on_workflow_step(sender, *, record, from_state, to_state, state_field="statu
 
     by_office = by is not None and access.is_office(by)
     recipients = coordinators_of(record_faculty_ids(record)) if by_office or by is None else office_users()
+    # A kind whose chain has more than two parties names who acts after a step: ``next_actors``
+    # returns role names (``"leader"``, ``"office"``, ``"faculty"``), or None for the rule above.
+    named = getattr(record, "next_actors", None)
+    roles = named(to_state) if callable(named) else None
+    if roles:
+        by_role = {"leader": leaders, "office": office_users,
+                   "faculty": lambda: coordinators_of(record_faculty_ids(record))}
+        recipients = [user for role in roles for user in by_role[role]()]
     notify(recipients=recipients, kind=Kind.WORKFLOW_STEP, record=record, actor=by, comment=comment,
            params={"from": from_state, "to": to_state, "state_field": state_field}, exclude=by)

@@ -31,6 +31,7 @@ LAYERS = {
     "staff": 2,
     "exchanges": 3,
     "programs": 4,  # a programme's partner is an exchanges.PartnerInstitution
+    "trips": 4,  # a trip's members are staff.StaffMember, its partner and funding from exchanges
     "assessment": 5,  # reads every domain app
     "dataexchange": 6,
     "notifications": 6,
