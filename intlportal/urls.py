@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("exchanges/", include("exchanges.urls")),
     path("programs/", include("programs.urls")),
+    path("abroad/", include("trips.urls")),
     path("assessment/", include("assessment.urls")),
     path("data/", include("dataexchange.urls")),
     path("notifications/", include("notifications.urls")),

@@ -57,6 +57,7 @@ from staff.models import (
     TeachingAssignment,
     TeachingEvaluation,
 )
+from trips.models import Trip, TripCountry, TripMember
 
 
 def today() -> datetime.date:
@@ -488,3 +489,42 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     kind = "plan_submitted"
     record_label = factory.Sequence(lambda n: f"国际化发展规划 {n}")
     url = "/"
+
+
+# --- trips abroad ------------------------------------------------------------------------
+
+
+class TripFactory(factory.django.DjangoModelFactory):
+    """A draft application, far enough ahead for any notice period."""
+
+    class Meta:
+        model = Trip
+
+    faculty = factory.SubFactory(FacultyFactory)
+    title = factory.Sequence(lambda n: f"赴日本学术交流 {n}")
+    purpose = Trip.Purpose.CONFERENCE
+    inviting_institution = "东京大学"
+    departs_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    returns_on = factory.LazyAttribute(lambda trip: trip.departs_on + datetime.timedelta(days=7))
+    funding_source = Trip.Funding.HOST
+    in_annual_plan = True
+    budget_travel = Decimal("8000")
+
+
+class TripMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripMember
+
+    trip = factory.SubFactory(TripFactory)
+    staff_member = factory.SubFactory(StaffMemberFactory, faculty=factory.SelfAttribute("..trip.faculty"))
+    role = TripMember.Role.LEADER
+
+
+class TripCountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripCountry
+
+    trip = factory.SubFactory(TripFactory)
+    country = "JP"
+    arrives_on = factory.SelfAttribute("trip.departs_on")
+    leaves_on = factory.SelfAttribute("trip.returns_on")

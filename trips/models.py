@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -99,6 +100,9 @@ class Trip(Record):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.departs_on:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("trips:trip-detail", args=[self.pk])
 
     def next_actors(self, to_state: str) -> list[str] | None:
         """Who acts after a step to ``to_state`` (``notifications.services.on_workflow_step``):

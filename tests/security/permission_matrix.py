@@ -140,6 +140,20 @@ add(coordinated("faculties", "siteupdate", "site_update", verified=True))
 add(coordinated("faculties", "leadinggroupmember", "leading_group_member"))
 add(office_kept("faculties", "coordinatormembership", "membership", names=("list", "create", "detail", "delete")))
 add(coordinated("faculties", "plan", "plan"))
+add(crud("trips", "trip", "trip", create=COORDINATORS_CREATE, detail=FACULTY_RECORD, edit=OWN_EDITS))
+add({
+    "trips:notice": Case(EVERY_ROLE),
+    # The application's group and countries: its faculty (or the office) while it is a draft.
+    "trips:trip-member-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("trip"),
+                                  method="post"),
+    "trips:trip-country-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("trip"),
+                                   method="post"),
+    "trips:trip-part-delete": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                   args=lambda world: [world.trip.pk, "member", world.trip_member.pk]),
+    # Each step says who may ask for it (trips/views.py: MAY); submitting is the faculty's.
+    "trips:trip-step": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                            args=lambda world: [world.trip.pk, "submit"]),
+})
 add({
     # The faculty's coordinator (or the office) submits the plan; a leader never does.
     "faculties:plan-submit": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("plan"),

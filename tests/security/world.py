@@ -33,6 +33,18 @@ class World:
         self.own = own
         self.other = other
 
+    # --- trips abroad ------------------------------------------------------------------------
+    @cached_property
+    def trip(self):
+        trip = factories.TripFactory(faculty=self.faculty_a)
+        factories.TripMemberFactory(trip=trip)
+        factories.TripCountryFactory(trip=trip)
+        return trip
+
+    @cached_property
+    def trip_member(self):
+        return self.trip.members.get()
+
     # --- faculties ------------------------------------------------------------------------------
     @cached_property
     def discipline(self):

@@ -28,11 +28,13 @@ def english():
         yield
 
 
-def make_trip(faculty, *, senior=False, countries=("JP",), departs=D(2026, 3, 20), returns=D(2026, 3, 27),
-              **fields) -> Trip:
-    values = dict(faculty=faculty, title="赴日本参加学术会议", purpose=Trip.Purpose.CONFERENCE,
-                  inviting_institution="东京大学", departs_on=departs, returns_on=returns,
-                  funding_source=Trip.Funding.HOST, in_annual_plan=True, budget_travel=Decimal("8000"))
+DEPARTS, RETURNS = D(2026, 3, 20), D(2026, 3, 27)
+
+
+def make_trip(faculty, *, senior=False, countries=("JP",), departs=DEPARTS, returns=RETURNS, **fields) -> Trip:
+    values = {"faculty": faculty, "title": "赴日本参加学术会议", "purpose": Trip.Purpose.CONFERENCE,
+              "inviting_institution": "东京大学", "departs_on": departs, "returns_on": returns,
+              "funding_source": Trip.Funding.HOST, "in_annual_plan": True, "budget_travel": Decimal("8000")}
     values.update(fields)
     trip = Trip.objects.create(**values)
     TripMember.objects.create(trip=trip, staff_member=StaffMemberFactory(faculty=faculty),

@@ -1,0 +1,211 @@
+"""Trips abroad: list, application form, page (members, countries, the next step, timeline),
+the approval steps, and the public notice every signed-in user can read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from intlportal import access
+from intlportal.views import Column, RecordDeleteView, RecordDetailView, RecordPages, RecordUpdateView
+from intlportal.workflow import WorkflowError, timeline
+from trips import filters, forms, services
+from trips.models import Trip, TripCountry, TripMember
+
+S = Trip.Status
+EDITABLE = (S.DRAFT, S.CHANGES_REQUESTED)
+
+
+def can_change(user, trip: Trip) -> bool:
+    """The application can be changed by its faculty (or the office) while a draft or returned."""
+    return trip.status in EDITABLE and (access.is_office(user) or access.acts_for_faculty(user, trip))
+
+
+class TripDetail(RecordDetailView):
+    template_name = "trips/trip_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        trip, user = self.object, self.request.user
+        changeable = can_change(user, trip)
+        office = access.is_office(user)
+        today = timezone.localdate()
+        ctx.update(
+            can_edit=changeable, can_delete=changeable and trip.status == S.DRAFT, can_change_parts=changeable,
+            can_submit=changeable,
+            can_approve=office and trip.status == S.FACULTY_APPROVED,
+            can_leader_approve=access.is_leader(user) and trip.status == S.OFFICE_APPROVED and trip.needs_leader,
+            can_return=(office and trip.status in (*services.PENDING, S.ON_NOTICE))
+            or (access.is_leader(user) and trip.status == S.OFFICE_APPROVED and trip.needs_leader),
+            can_withdraw=trip.status in services.WITHDRAWABLE and (office or access.acts_for_faculty(user, trip)),
+            can_clear=office and trip.status == S.ON_NOTICE,
+            notice_over=trip.notice_ends_on is not None and today > trip.notice_ends_on,
+            leader_reasons=services.leader_reasons(trip),
+            members=trip.members.select_related("staff_member"),
+            countries=trip.countries.all(),
+            budget=[(Trip._meta.get_field(name).verbose_name, getattr(trip, name)) for name in forms.BUDGET_LINES],
+            timeline=_labelled(timeline(trip)),
+            member_form=forms.TripMemberForm(user=user, trip=trip) if changeable else None,
+            country_form=forms.TripCountryForm(user=user, trip=trip) if changeable else None,
+            earliest_departure=services.earliest_departure(today),
+        )
+        return ctx
+
+
+def _labelled(steps) -> list:
+    labels = dict(S.choices)
+    steps = list(steps)
+    for entry in steps:
+        entry.to_label = labels.get(entry.to_state, entry.to_state)
+    return steps
+
+
+class TripUpdate(RecordUpdateView):
+    def get_object(self, queryset=None):
+        trip = super().get_object(queryset)
+        if not can_change(self.request.user, trip):
+            raise PermissionDenied
+        return trip
+
+
+class TripDelete(RecordDeleteView):
+    def get_object(self, queryset=None):
+        trip = super().get_object(queryset)
+        if not (can_change(self.request.user, trip) and trip.status == S.DRAFT):
+            raise PermissionDenied
+        return trip
+
+
+trips = RecordPages(
+    Trip, "trips", name="trip", form=forms.TripForm, filterset=filters.TripFilter,
+    columns=[
+        Column("title", gettext_lazy("title"), sort="title", link=True),
+        Column("faculty", gettext_lazy("faculty"), sort="faculty__code"),
+        Column("purpose", gettext_lazy("purpose"), sort="purpose"),
+        Column("departs_on", gettext_lazy("departs on"), sort="departs_on"),
+        Column("returns_on", gettext_lazy("returns on"), sort="returns_on"),
+        Column("status", gettext_lazy("status"), sort="status"),
+    ],
+    sort_default="-departs_on",
+    empty_hint=gettext_lazy("No trip matches. Change the filters, or apply for a trip: fill in the application, "
+                            "add the members and the countries, then submit it."),
+    detail_fields=["faculty", "purpose", "partner", "inviting_institution", "departs_on", "returns_on",
+                   "funding_source", "funding_scheme", "grant_number", "in_annual_plan", "outside_plan_reason",
+                   "submitted_by", "submitted_at", "notice_starts_on", "notice_ends_on"],
+    detail_view=TripDetail, update_view=TripUpdate, delete_view=TripDelete,
+)
+
+
+def _trip(request, pk: int) -> Trip:
+    return access.get_visible_or_404(request.user, Trip.objects.select_related("faculty"), pk=pk)
+
+
+def _changeable(request, pk: int) -> Trip:
+    trip = _trip(request, pk)
+    if not can_change(request.user, trip):
+        raise PermissionDenied
+    return trip
+
+
+@require_POST
+def member_add(request, pk: int):
+    trip = _changeable(request, pk)
+    form = forms.TripMemberForm(request.POST, user=request.user, trip=trip)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("%(person)s was added to the group.") % {"person": form.instance.staff_member})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(trip)
+
+
+@require_POST
+def country_add(request, pk: int):
+    trip = _changeable(request, pk)
+    form = forms.TripCountryForm(request.POST, user=request.user, trip=trip)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("%(country)s was added to the trip.") % {"country": form.instance.country.name})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(trip)
+
+
+@require_POST
+def part_delete(request, pk: int, kind: str, part_pk: int):
+    trip = _changeable(request, pk)
+    model = {"member": TripMember, "country": TripCountry}[kind]
+    deleted, _detail = model.objects.filter(trip=trip, pk=part_pk).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, _("Removed from the trip."))
+    return redirect(trip)
+
+
+STEPS = {
+    "submit": (services.submit, gettext_lazy("The trip was submitted. The office has been notified.")),
+    "approve": (services.office_approve, gettext_lazy("The trip was approved.")),
+    "leader-approve": (services.leader_approve, gettext_lazy("The trip was approved.")),
+    "return": (services.return_for_changes, gettext_lazy("The trip was returned to the faculty with your comment.")),
+    "withdraw": (services.withdraw, gettext_lazy("The trip was withdrawn.")),
+    "clear": (services.clear_for_travel, gettext_lazy("The trip was approved for travel.")),
+}
+
+
+def _faculty_side(user, trip: Trip) -> bool:
+    return access.is_office(user) or access.acts_for_faculty(user, trip)
+
+
+# Who may ask for each step at all (403 otherwise); whether the trip's state allows it, and the
+# finer rules, the service says.
+MAY = {
+    "submit": _faculty_side,
+    "approve": lambda user, trip: access.is_office(user),
+    "leader-approve": lambda user, trip: access.is_leader(user),
+    "return": lambda user, trip: access.is_office(user) or access.is_leader(user),
+    "withdraw": _faculty_side,
+    "clear": lambda user, trip: access.is_office(user),
+}
+
+
+@require_POST
+def step(request, pk: int, action: str):
+    """One step of the approval chain (a refusal is shown on the trip's page)."""
+    if action not in STEPS:
+        raise Http404
+    trip = _trip(request, pk)
+    if not MAY[action](request.user, trip):
+        raise PermissionDenied
+    service, done = STEPS[action]
+    form = forms.DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        service(trip=trip, by=request.user, comment=comment)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, str(done))
+    return redirect(trip)
+
+
+def notice(request):
+    """出访公示: the trips on public notice, and those approved for travel in the last 30 days,
+    for every signed-in user (no personal data beyond names)."""
+    today = timezone.localdate()
+    shown = (Trip.objects.filter(status__in=[S.ON_NOTICE, S.CLEARED, S.TRAVELLING])
+             .filter(notice_starts_on__gte=today - timedelta(days=60))
+             .select_related("faculty", "partner", "funding_scheme").prefetch_related("members__staff_member",
+                                                                                      "countries")
+             .order_by("-notice_starts_on", "-pk"))
+    page = Paginator(shown, 20).get_page(request.GET.get("page"))
+    return render(request, "trips/notice.html", {"title": _("Public notice of trips abroad"), "page_obj": page,
+                                                 "is_paginated": page.has_other_pages(), "today": today})
