@@ -1,0 +1,22 @@
+"""The demo university has a trip abroad at each step of the approval chain."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from trips.models import Trip
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_trip_at_each_step_and_seeding_again_adds_none():
+    call_command("seed_demo", password="demo-pass-1", stdout=io.StringIO())
+    S = Trip.Status
+    assert sorted(Trip.objects.values_list("status", flat=True)) == sorted(
+        [S.DRAFT, S.FACULTY_APPROVED, S.OFFICE_APPROVED, S.CHANGES_REQUESTED, S.ON_NOTICE, S.CLEARED])
+    waiting = Trip.objects.get(status=S.OFFICE_APPROVED)
+    assert waiting.needs_leader  # on the leader's queue
+    assert Trip.objects.get(status=S.ON_NOTICE).notice_ends_on >= timezone.localdate()
+    call_command("seed_demo", password="demo-pass-1", stdout=io.StringIO())
+    assert Trip.objects.count() == 6
