@@ -43,6 +43,7 @@ from assessment.worldmap import country_paths, shade
 from faculties.models import Faculty, InternationalizationPlan
 from intlportal import access
 from intlportal.views import Column, RecordCreateView, RecordDeleteView, RecordListView, RecordUpdateView
+from trips.models import Trip
 
 
 def _require_role(user) -> None:
@@ -144,7 +145,9 @@ def dashboard(request):
     runs = [shown[y].run for y in sorted(shown, reverse=True)]
     years = [r.year for r in runs]
     year = _year_from(request, years)
-    context = {"years": years, "year": year, "run": None}
+    context = {"years": years, "year": year, "run": None,
+               # A leader's only write: the trips abroad waiting for a leader's approval.
+               "trips_for_leader": Trip.objects.awaiting_leader().count() if access.is_leader(user) else 0}
     if year is None:
         return render(request, "assessment/dashboard.html", context)
     by_year = {r.year: r for r in runs}

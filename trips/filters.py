@@ -33,9 +33,8 @@ class TripFilter(FacultyScopedFilterSet):
                                | Q(partner__name__icontains=value) | Q(partner__name_en__icontains=value))
 
     def filter_stage(self, queryset, name, value):
-        S = Trip.Status
         if value == "leader":
-            return queryset.filter(status=S.OFFICE_APPROVED, needs_leader=True)
+            return queryset.awaiting_leader()
         if value == "office":
-            return queryset.filter(status__in=[S.FACULTY_APPROVED, S.ON_NOTICE])
-        return queryset.filter(status=S.ON_NOTICE)
+            return queryset.awaiting_office()
+        return queryset.filter(status=Trip.Status.ON_NOTICE)

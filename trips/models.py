@@ -28,6 +28,17 @@ def _money(label):
                                validators=[MinValueValidator(0)])
 
 
+class TripQuerySet(models.QuerySet):
+    def awaiting_leader(self):
+        """Approved by the office and waiting for a university leader's approval."""
+        return self.filter(status=Trip.Status.OFFICE_APPROVED, needs_leader=True)
+
+    def awaiting_office(self):
+        """Waiting for the office: to review (approved by the faculty), or on public notice (to
+        approve for travel once it has ended)."""
+        return self.filter(status__in=[Trip.Status.FACULTY_APPROVED, Trip.Status.ON_NOTICE])
+
+
 class Trip(Record):
     """One group's trip abroad (出访团组), applied for by its faculty."""
 
@@ -87,6 +98,8 @@ class Trip(Record):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+
+    objects = TripQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("trip abroad")

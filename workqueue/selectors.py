@@ -29,12 +29,19 @@ from intlportal.views import display_value, field_label, page_queryset
 from programs import selectors as program_selectors
 from programs.selectors import ProgramCheck
 from staff.models import EXPIRY_WARNING_DAYS, ForeignTeacherContract
+from trips.models import Trip
 
 
 def plans_to_review() -> QuerySet:
     """Submitted plans, oldest submission first."""
     return (InternationalizationPlan.objects.filter(status=InternationalizationPlan.Status.SUBMITTED)
             .select_related("faculty", "submitted_by").order_by("submitted_at", "pk"))
+
+
+def trips_to_act_on() -> QuerySet:
+    """Trips abroad waiting for the office: approved by their faculty (to review), or on public
+    notice (to approve for travel once the notice has ended); the earliest departure first."""
+    return Trip.objects.awaiting_office().select_related("faculty").order_by("departs_on", "pk")
 
 
 def mobilities_to_review() -> QuerySet:

@@ -114,3 +114,23 @@ def test_an_unknown_step_is_404(office_client, trip):
 def test_a_submitted_trip_can_no_longer_be_edited(coord_a_client, trip):
     step(coord_a_client, trip, "submit")
     assert coord_a_client.get(reverse("trips:trip-edit", args=[trip.pk])).status_code == 403
+
+
+def test_the_office_work_queue_lists_trips_waiting_for_it(office_client, coord_a_client, trip):
+    step(coord_a_client, trip, "submit")
+    sections = {s.key: s for s in office_client.get(reverse("workqueue:index")).context["sections"]}
+    assert sections["trips"].total == 1 and sections["trips"].items[0].url == trip.get_absolute_url()
+    listed = office_client.get(sections["trips"].more_url)
+    assert [t.pk for t in listed.context["object_list"]] == [trip.pk]
+
+
+def test_a_leader_is_told_on_the_dashboard_of_trips_awaiting_a_leader(leader_client, office_client, coord_a_client,
+                                                                     trip):
+    assert leader_client.get(reverse("assessment:dashboard")).context["trips_for_leader"] == 0
+    trip.members.update(senior_post=True)
+    step(coord_a_client, trip, "submit")
+    step(office_client, trip, "approve")
+    page = leader_client.get(reverse("assessment:dashboard"))
+    assert page.context["trips_for_leader"] == 1
+    assert reverse("trips:trip-list") + "?stage=leader" in page.content.decode()
+    assert office_client.get(reverse("assessment:dashboard")).context["trips_for_leader"] == 0
