@@ -114,14 +114,14 @@ def _render(self, name, value, attrs=None, renderer=None):
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         if self.allow_multiple_selected:
             widget["attrs"]["multiple"] = True
-        return mark_safe(  # noqa: S308 - every value escaped
+        return mark_safe(  # noqa: S308  # nosec B308 B703 - every value escaped
             f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
             f'{_options_html(self, widget["value"])}\n</select>')
     context = self.get_context(name, value, attrs)
     if any(option.get("template_name") != OPTION for _n, group, _i in context["widget"]["optgroups"]
            for option in group):
         return _template_render(self, name, value, attrs, renderer)
-    return mark_safe(select_html(context["widget"]))  # noqa: S308 - every value escaped
+    return mark_safe(select_html(context["widget"]))  # noqa: S308  # nosec B308 B703 - every value escaped
 
 
 def _form_renderer():
