@@ -206,11 +206,14 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
     totals["partners"] = sum(partners_by_country.values())
 
     mobilities: dict[str, dict[str, int]] = defaultdict(lambda: {"outbound": 0, "inbound": 0})
+    inbound_by_faculty: dict[str, int] = defaultdict(int)  # the dashboard's figure, by faculty
     for row in (
         Mobility.objects.filter(counted(), dated_in("starts_on", year)).exclude(status="cancelled")
-        .order_by().values("country", "direction").annotate(n=Count("pk"))
+        .order_by().values("country", "direction", "faculty__code").annotate(n=Count("pk"))
     ):
-        mobilities[str(row["country"])][row["direction"]] = row["n"]
+        mobilities[str(row["country"])][row["direction"]] += row["n"]
+        if row["direction"] == "inbound":
+            inbound_by_faculty[row["faculty__code"]] += row["n"]
     totals["mobilities_outbound"] = sum(m["outbound"] for m in mobilities.values())
     totals["mobilities_inbound"] = sum(m["inbound"] for m in mobilities.values())
     totals["students_abroad"] = (
@@ -238,6 +241,7 @@ def _summary(computation: Computation, counts, headcounts, ids) -> dict[str, Any
         "paid": str(sum((o.incentive for o in computation.outcomes), Decimal("0.00"))),
         "partners_by_country": partners_by_country,
         "mobilities_by_country": dict(mobilities),
+        "inbound_by_faculty": dict(inbound_by_faculty),
     }
 
 

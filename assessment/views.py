@@ -160,6 +160,7 @@ def dashboard(request):
     context["differences"] = _differences(user, shown[year], faculties, indicators)
     scores = list(run.scores.order_by("rank", "faculty_code"))
     visible = selectors.visible_faculty_codes(user)
+    latest = "?run=latest" if selectors.wants_latest(request) else ""
 
     totals = run.summary.get("totals", {})
     previous_totals = previous.summary.get("totals", {}) if previous else {}
@@ -170,8 +171,7 @@ def dashboard(request):
     figures = [
         {"label": label, "value": value, "previous": before,
          "change": None if value is None or before is None else value - before,
-         "url": reverse("assessment:figure", args=[year, key])
-         + ("?run=latest" if selectors.wants_latest(request) else "")}
+         "url": reverse("assessment:figure", args=[year, key]) + latest}
         for (key, _label), (label, value, before) in zip(FIGURES, figures, strict=True)
     ]
     sens = selectors.stored_sensitivity(run)
@@ -197,12 +197,10 @@ def dashboard(request):
         ],
         pool=run.parameters.get("pool"),
         weights=weights,
-        what_if_url=reverse("assessment:what-if", args=[year])
-        + ("?run=latest" if selectors.wants_latest(request) else ""),
+        what_if_url=reverse("assessment:what-if", args=[year]) + latest,
         sensitivity=sensitivity,
         sensitivity_rows=_sensitivity_rows(sensitivity),
-        heat=_heat_table(run, scores, faculties, indicators, visible,
-                         "?run=latest" if selectors.wants_latest(request) else ""),
+        heat=_heat_table(run, scores, faculties, indicators, visible, latest),
         trend_data=_trend_data(runs),
         map=_map(run),
         average_score=run.summary.get("average_score"),
@@ -339,14 +337,17 @@ def figure(request, year: int, key: str):
                 url = reverse("assessment:records", args=[year, code, indicator]) + query
             rows.append({"faculty": faculties.get(code) or code, "count": int(numerator or 0), "url": url})
     else:
-        counted_now = selectors.inbound_by_faculty(year)
+        # Counted when the run was stored, as its total was (a run stored before it kept them:
+        # counted now).
+        kept = run.summary.get("inbound_by_faculty")
+        if kept is None:
+            kept = {row["faculty__code"]: row["n"] for row in selectors.inbound_by_faculty(year)}
         list_url = reverse("exchanges:mobility-list")
-        for row in counted_now:
-            code = row["faculty__code"]
+        for code, n in sorted(kept.items(), key=lambda item: (-item[1], item[0])):
             url = None
-            if visible is None or code in visible:
-                url = f"{list_url}?direction=inbound&year={year}&faculty={row['faculty_id']}"
-            rows.append({"faculty": faculties.get(code) or code, "count": row["n"], "url": url})
+            if code in faculties and (visible is None or code in visible):
+                url = f"{list_url}?direction=inbound&year={year}&faculty={faculties[code].pk}"
+            rows.append({"faculty": faculties.get(code) or code, "count": n, "url": url})
     label = dict(FIGURES)[key]
     return render(request, "assessment/figure.html", {
         "year": year, "run": run, "key": key, "label": label, "rows": rows,
@@ -404,7 +405,7 @@ def _map(run: AssessmentRun) -> dict:
         "", '<path class="country step-{}{}" d="{}" data-country="{}"><title>{}</title></path>',
         ((shape["step"], " has-partner" if shape["partner"] else "", shape["path"], shape["code"], shape["title"])
          for shape in shapes))
-    return {"shapes": shapes, "paths": paths, "top": top[:15]}
+    return {"paths": paths, "top": top[:15]}
 
 
 def _number(raw: str | None, low: Decimal, high: Decimal) -> Decimal | None | bool:
@@ -598,6 +599,7 @@ def scorecard(request, year: int, code: str):
     rows = []
     for result in run.results.filter(faculty=faculty).order_by("position"):
         kind = kinds.get(result.indicator, "")
+        missing = selectors.still_missing(kind, result)
         rows.append({
             "result": result,
             "indicator": indicators.get(result.indicator),
@@ -605,10 +607,9 @@ def scorecard(request, year: int, code: str):
             "percent": kind == Indicator.Kind.RATE,
             "value": None if result.value is None else round2(result.value),
             "achievement": None if result.achievement is None else round2(result.achievement * 100),
-            "missing": selectors.still_missing(kind, result),
+            "missing": missing,
             "counted": RULES[result.indicator].counted(result.numerator),
-            "still_needed": None if selectors.still_missing(kind, result) is None
-            else RULES[result.indicator].counted(selectors.still_missing(kind, result)),
+            "still_needed": None if missing is None else RULES[result.indicator].counted(missing),
             "records_url": reverse("assessment:records", args=[year, faculty.code, result.indicator]),
         })
     unlinked = run.summary.get("unlinked_teacher_mobilities", {}).get(faculty.code, 0)

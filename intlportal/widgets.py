@@ -59,18 +59,22 @@ def _option(option: dict) -> str:
     return f'<option value="{_escape(_text(option["value"]))}"{attrs}>{_escape(label)}</option>\n'
 
 
-def select_html(widget: dict) -> str:
-    """``select.html`` for the ``widget`` context Django's ``Select.get_context`` builds."""
-    html = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, group_choices, _index in widget["optgroups"]:
+def _select(name: str, attrs: dict, groups) -> str:
+    """``select.html``: ``groups`` yields (group name or None, the option dicts of the group)."""
+    html = [f'<select name="{conditional_escape(name)}"{_attrs(attrs)}>']
+    for group_name, options in groups:
         if group_name:
             html.append(f'\n  <optgroup label="{conditional_escape(localize(group_name))}">')
-        for option in group_choices:
-            html.append("\n  " + _option(option))
+        html.extend("\n  " + _option(option) for option in options)
         if group_name:
             html.append("\n  </optgroup>")
     html.append("\n</select>")  # the renderer strips the template's final newline
     return "".join(html)
+
+
+def select_html(widget: dict) -> str:
+    """``select.html`` for the ``widget`` context Django's ``Select.get_context`` builds."""
+    return _select(widget["name"], widget["attrs"], ((name, options) for name, options, _i in widget["optgroups"]))
 
 
 def _plain(widget) -> bool:
@@ -83,9 +87,8 @@ def _plain(widget) -> bool:
             and cls.get_context is forms.Select.get_context)
 
 
-def _options_html(widget, values: list[str]) -> str:
-    """``ChoiceWidget.optgroups`` and the option template in one pass over ``choices``."""
-    html = []
+def _choice_groups(widget, values: list[str]):
+    """``ChoiceWidget.optgroups`` without ``create_option``: (group name or None, options)."""
     has_selected = False
     for option_value, option_label in widget.choices:
         if option_value is None:
@@ -94,16 +97,13 @@ def _options_html(widget, values: list[str]) -> str:
             group_name, choices = option_value, option_label
         else:
             group_name, choices = None, [(option_value, option_label)]
-        if group_name:
-            html.append(f'\n  <optgroup label="{conditional_escape(localize(group_name))}">')
+        options = []
         for subvalue, sublabel in choices:
             selected = (not has_selected or widget.allow_multiple_selected) and str(subvalue) in values
             has_selected |= selected
-            html.append("\n  " + _option({"value": subvalue, "label": sublabel,
-                                          "attrs": dict(widget.checked_attribute) if selected else {}}))
-        if group_name:
-            html.append("\n  </optgroup>")
-    return "".join(html)
+            options.append({"value": subvalue, "label": sublabel,
+                            "attrs": dict(widget.checked_attribute) if selected else {}})
+        yield group_name, options
 
 
 def _render(self, name, value, attrs=None, renderer=None):
@@ -114,9 +114,8 @@ def _render(self, name, value, attrs=None, renderer=None):
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         if self.allow_multiple_selected:
             widget["attrs"]["multiple"] = True
-        return mark_safe(  # noqa: S308  # nosec B308 B703 - every value escaped
-            f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
-            f'{_options_html(self, widget["value"])}\n</select>')
+        html = _select(widget["name"], widget["attrs"], _choice_groups(self, widget["value"]))
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703 - every value escaped
     context = self.get_context(name, value, attrs)
     if any(option.get("template_name") != OPTION for _n, group, _i in context["widget"]["optgroups"]
            for option in group):

@@ -25,7 +25,7 @@ TRIPS = [
 ]
 
 
-def _make(ctx, faculty, staff, partner, index, row) -> Trip:
+def _make(faculty, staff, partner, index, row) -> Trip:
     title, purpose, countries, ahead, length, senior, budget = row
     departs = timezone.localdate() + timedelta(days=ahead)
     returns = departs + timedelta(days=length)
@@ -62,7 +62,7 @@ def seed(ctx) -> None:
         return
     coordinator, office = users["coordinator"], users["office"]
     partner = PartnerInstitution.objects.order_by("pk").first()
-    made = [_make(ctx, faculty, staff, partner, index, row) for index, row in enumerate(TRIPS)]
+    made = [_make(faculty, staff, partner, index, row) for index, row in enumerate(TRIPS)]
     today = timezone.localdate()
     draft, awaiting_office, awaiting_leader, returned, on_notice, cleared = made
     services.submit(trip=awaiting_office, by=coordinator)

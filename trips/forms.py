@@ -31,9 +31,6 @@ class TripMemberForm(ScopedModelForm):
         self.fields["staff_member"].queryset = (StaffMember.objects.filter(faculty=trip.faculty)
                                                 .exclude(trip_memberships__trip=trip).order_by("name"))
 
-    def validate_unique(self):
-        pass  # the queryset leaves out those in the group already
-
 
 class TripCountryForm(ScopedModelForm):
     class Meta:

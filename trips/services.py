@@ -26,8 +26,55 @@ from intlportal.workflow import WorkflowError, transition
 from trips.models import Trip
 
 S = Trip.Status
+EDITABLE = (S.DRAFT, S.CHANGES_REQUESTED)
 PENDING = (S.SUBMITTED, S.FACULTY_APPROVED, S.OFFICE_APPROVED, S.LEADER_APPROVED)
-WITHDRAWABLE = (S.DRAFT, S.CHANGES_REQUESTED, *PENDING, S.ON_NOTICE)
+WITHDRAWABLE = (*EDITABLE, *PENDING, S.ON_NOTICE)
+
+
+def _office(user, trip: Trip) -> bool:
+    return access.is_office(user)
+
+
+def _leader(user, trip: Trip) -> bool:
+    return access.is_leader(user)
+
+
+def _return_states(user, trip: Trip) -> tuple:
+    """The office returns a trip at any pending step or on notice; a leader at the leader's step."""
+    if access.is_office(user):
+        return (*PENDING, S.ON_NOTICE)
+    if access.is_leader(user) and trip.needs_leader:
+        return (S.OFFICE_APPROVED,)
+    return ()
+
+
+# Each step: who may ask for it at all, and the states it moves the trip from for that user.
+# The services below check the same two, and the trip's page offers exactly these buttons.
+STEPS = {
+    "submit": (access.acts_for_faculty, lambda user, trip: EDITABLE),
+    "approve": (_office, lambda user, trip: (S.FACULTY_APPROVED,)),
+    "leader-approve": (_leader, lambda user, trip: (S.OFFICE_APPROVED,) if trip.needs_leader else ()),
+    "return": (lambda user, trip: access.is_office(user) or access.is_leader(user), _return_states),
+    "withdraw": (access.acts_for_faculty, lambda user, trip: WITHDRAWABLE),
+    "clear": (_office, lambda user, trip: (S.ON_NOTICE,)),
+}
+
+
+def may_ask(action: str, user, trip: Trip) -> bool:
+    """Whether ``user`` may ask for the step at all, whatever the trip's state."""
+    return STEPS[action][0](user, trip)
+
+
+def available_steps(user, trip: Trip) -> set[str]:
+    """The steps ``user`` can take on the trip as it stands."""
+    return {action for action, (who, states) in STEPS.items()
+            if who(user, trip) and trip.status in states(user, trip)}
+
+
+def can_change(user, trip: Trip) -> bool:
+    """The application, its group and its countries change by its faculty (or the office) while
+    it is a draft or returned for changes."""
+    return trip.status in EDITABLE and access.acts_for_faculty(user, trip)
 
 
 def leader_reasons(trip: Trip) -> list[str]:
@@ -77,22 +124,18 @@ def _complete(trip: Trip, today) -> None:
         raise WorkflowError(" ".join(str(e) for e in errors))
 
 
-def _acts_for(user, trip: Trip) -> bool:
-    return access.is_office(user) or (access.is_coordinator(user) and trip.faculty_id in access.faculty_ids(user))
-
-
 def submit(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
     """The faculty submits its application (or the office for it); the coordinator's submission
     records the faculty's confirmation as its own step."""
-    if not _acts_for(by, trip):
+    if not may_ask("submit", by, trip):
         raise WorkflowError(_("Only the faculty's coordinators or the office can submit this trip."))
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = Trip.objects.select_for_update().get(pk=trip.pk)
-        if locked.status not in (S.DRAFT, S.CHANGES_REQUESTED):
+        if locked.status not in EDITABLE:
             raise WorkflowError(_("This trip has already been submitted."))
         _complete(locked, today)
-        transition(model=Trip, pk=trip.pk, allowed_from=[S.DRAFT, S.CHANGES_REQUESTED], to_state=S.SUBMITTED,
+        transition(model=Trip, pk=trip.pk, allowed_from=EDITABLE, to_state=S.SUBMITTED,
                    by=by, comment=comment, extra_updates={"submitted_by": by, "submitted_at": timezone.now()})
         return transition(model=Trip, pk=trip.pk, allowed_from=[S.SUBMITTED], to_state=S.FACULTY_APPROVED, by=by,
                           comment=_("The faculty's confirmation, recorded with its submission."))
@@ -108,7 +151,7 @@ def _start_notice(pk: int, *, by, today) -> Trip:
 def office_approve(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
     """The office approves; the trip goes on public notice, or first to a university leader when
     ``leader_reasons`` gives a reason."""
-    if not access.is_office(by):
+    if not may_ask("approve", by, trip):
         raise WorkflowError(_("Only the office approves a trip at this step."))
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -124,7 +167,7 @@ def office_approve(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
 def leader_approve(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
     """A university leader approves a trip that needs it (the only write a leader has); the trip
     goes on public notice."""
-    if not access.is_leader(by):
+    if not may_ask("leader-approve", by, trip):
         raise WorkflowError(_("Only a university leader approves a trip at this step."))
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -141,19 +184,18 @@ def return_for_changes(*, trip: Trip, by, comment: str) -> Trip:
     back to the faculty, saying what to change."""
     if not (comment or "").strip():
         raise WorkflowError(_("Say what the faculty should change: a comment is required to return a trip."))
-    if access.is_office(by):
-        allowed = [*PENDING, S.ON_NOTICE]
-    elif access.is_leader(by):
-        allowed = [S.OFFICE_APPROVED]
-    else:
+    if not may_ask("return", by, trip):
         raise WorkflowError(_("Only the office or a university leader can return a trip for changes."))
-    return transition(model=Trip, pk=trip.pk, allowed_from=allowed, to_state=S.CHANGES_REQUESTED, by=by,
-                      comment=comment.strip(), extra_updates={"notice_starts_on": None, "notice_ends_on": None})
+    with transaction.atomic():
+        locked = Trip.objects.select_for_update().get(pk=trip.pk)
+        return transition(model=Trip, pk=trip.pk, allowed_from=_return_states(by, locked),
+                          to_state=S.CHANGES_REQUESTED, by=by, comment=comment.strip(),
+                          extra_updates={"notice_starts_on": None, "notice_ends_on": None})
 
 
 def withdraw(*, trip: Trip, by, comment: str = "") -> Trip:
     """The faculty or the office withdraws an application that has not been cleared for travel."""
-    if not _acts_for(by, trip):
+    if not may_ask("withdraw", by, trip):
         raise WorkflowError(_("Only the faculty's coordinators or the office can withdraw this trip."))
     return transition(model=Trip, pk=trip.pk, allowed_from=WITHDRAWABLE, to_state=S.WITHDRAWN, by=by,
                       comment=comment)
@@ -161,7 +203,7 @@ def withdraw(*, trip: Trip, by, comment: str = "") -> Trip:
 
 def clear_for_travel(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
     """The office approves the trip for travel once its public notice has ended."""
-    if not access.is_office(by):
+    if not may_ask("clear", by, trip):
         raise WorkflowError(_("Only the office approves a trip for travel."))
     today = today or timezone.localdate()
     with transaction.atomic():

@@ -19,15 +19,10 @@ from intlportal import access
 from intlportal.views import Column, RecordDeleteView, RecordDetailView, RecordPages, RecordUpdateView
 from intlportal.workflow import WorkflowError, timeline
 from trips import filters, forms, services
-from trips.models import Trip, TripCountry, TripMember
+from trips.models import BUDGET_LINES, Trip, TripCountry, TripMember
 
 S = Trip.Status
-EDITABLE = (S.DRAFT, S.CHANGES_REQUESTED)
-
-
-def can_change(user, trip: Trip) -> bool:
-    """The application can be changed by its faculty (or the office) while a draft or returned."""
-    return trip.status in EDITABLE and (access.is_office(user) or access.acts_for_faculty(user, trip))
+can_change = services.can_change
 
 
 class TripDetail(RecordDetailView):
@@ -37,22 +32,18 @@ class TripDetail(RecordDetailView):
         ctx = super().get_context_data(**kwargs)
         trip, user = self.object, self.request.user
         changeable = can_change(user, trip)
-        office = access.is_office(user)
+        steps = services.available_steps(user, trip)
         today = timezone.localdate()
         ctx.update(
             can_edit=changeable, can_delete=changeable and trip.status == S.DRAFT, can_change_parts=changeable,
-            can_submit=changeable,
-            can_approve=office and trip.status == S.FACULTY_APPROVED,
-            can_leader_approve=access.is_leader(user) and trip.status == S.OFFICE_APPROVED and trip.needs_leader,
-            can_return=(office and trip.status in (*services.PENDING, S.ON_NOTICE))
-            or (access.is_leader(user) and trip.status == S.OFFICE_APPROVED and trip.needs_leader),
-            can_withdraw=trip.status in services.WITHDRAWABLE and (office or access.acts_for_faculty(user, trip)),
-            can_clear=office and trip.status == S.ON_NOTICE,
+            can_submit="submit" in steps, can_approve="approve" in steps,
+            can_leader_approve="leader-approve" in steps, can_return="return" in steps,
+            can_withdraw="withdraw" in steps, can_clear="clear" in steps,
             notice_over=trip.notice_ends_on is not None and today > trip.notice_ends_on,
             leader_reasons=services.leader_reasons(trip),
             members=trip.members.select_related("staff_member"),
             countries=trip.countries.all(),
-            budget=[(Trip._meta.get_field(name).verbose_name, getattr(trip, name)) for name in forms.BUDGET_LINES],
+            budget=[(Trip._meta.get_field(name).verbose_name, getattr(trip, name)) for name in BUDGET_LINES],
             timeline=_labelled(timeline(trip)),
             member_form=forms.TripMemberForm(user=user, trip=trip) if changeable else None,
             country_form=forms.TripCountryForm(user=user, trip=trip) if changeable else None,
@@ -151,7 +142,7 @@ def part_delete(request, pk: int, kind: str, part_pk: int):
     return redirect(trip)
 
 
-STEPS = {
+ACTIONS = {
     "submit": (services.submit, gettext_lazy("The trip was submitted. The office has been notified.")),
     "approve": (services.office_approve, gettext_lazy("The trip was approved.")),
     "leader-approve": (services.leader_approve, gettext_lazy("The trip was approved.")),
@@ -161,31 +152,16 @@ STEPS = {
 }
 
 
-def _faculty_side(user, trip: Trip) -> bool:
-    return access.is_office(user) or access.acts_for_faculty(user, trip)
-
-
-# Who may ask for each step at all (403 otherwise); whether the trip's state allows it, and the
-# finer rules, the service says.
-MAY = {
-    "submit": _faculty_side,
-    "approve": lambda user, trip: access.is_office(user),
-    "leader-approve": lambda user, trip: access.is_leader(user),
-    "return": lambda user, trip: access.is_office(user) or access.is_leader(user),
-    "withdraw": _faculty_side,
-    "clear": lambda user, trip: access.is_office(user),
-}
-
-
 @require_POST
 def step(request, pk: int, action: str):
-    """One step of the approval chain (a refusal is shown on the trip's page)."""
-    if action not in STEPS:
+    """One step of the approval chain: 403 for someone who may never take it
+    (``services.may_ask``); a refusal by the trip's state is shown on the trip's page."""
+    if action not in ACTIONS:
         raise Http404
     trip = _trip(request, pk)
-    if not MAY[action](request.user, trip):
+    if not services.may_ask(action, request.user, trip):
         raise PermissionDenied
-    service, done = STEPS[action]
+    service, done = ACTIONS[action]
     form = forms.DecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
@@ -198,8 +174,8 @@ def step(request, pk: int, action: str):
 
 
 def notice(request):
-    """出访公示: the trips on public notice, and those approved for travel in the last 30 days,
-    for every signed-in user (no personal data beyond names)."""
+    """出访公示: the trips whose public notice began in the last 60 days (on notice, approved for
+    travel or travelling), for every signed-in user (no personal data beyond names)."""
     today = timezone.localdate()
     shown = (Trip.objects.filter(status__in=[S.ON_NOTICE, S.CLEARED, S.TRAVELLING])
              .filter(notice_starts_on__gte=today - timedelta(days=60))

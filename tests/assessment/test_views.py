@@ -469,3 +469,24 @@ def test_a_coordinator_reads_the_breakdown_but_opens_the_own_faculty_only(coord_
 
 def test_an_unknown_figure_is_404(leader_client, assessed):
     assert leader_client.get(reverse("assessment:figure", args=[2025, "budget"])).status_code == 404
+
+
+def test_incoming_visitors_by_faculty_are_those_the_run_counted(leader_client, faculty_a):
+    """The breakdown is stored with the run, as its total is: a visitor recorded afterwards
+    moves neither until the year is calculated again."""
+    MobilityFactory.create_batch(2, in_2025=True, faculty=faculty_a, direction="inbound", person_kind="visitor")
+    run = assessment_run(year=2025)
+    assert run.summary["inbound_by_faculty"] == {"A": 2}
+    AssessmentRun.objects.filter(pk=run.pk).update(summary={**run.summary, "inbound_by_faculty": {"A": 5}})
+    page = leader_client.get(reverse("assessment:figure", args=[2025, "mobilities_inbound"]))
+    assert [row["count"] for row in page.context["rows"]] == [5]  # read from the run, not counted now
+
+
+def test_a_run_stored_before_the_breakdown_counts_it_from_the_records(leader_client, faculty_a):
+    MobilityFactory.create_batch(3, in_2025=True, faculty=faculty_a, direction="inbound", person_kind="visitor")
+    run = assessment_run(year=2025)
+    summary = dict(run.summary)
+    del summary["inbound_by_faculty"]
+    AssessmentRun.objects.filter(pk=run.pk).update(summary=summary)
+    page = leader_client.get(reverse("assessment:figure", args=[2025, "mobilities_inbound"]))
+    assert [row["count"] for row in page.context["rows"]] == [3]

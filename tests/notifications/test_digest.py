@@ -45,7 +45,8 @@ def test_a_digest_reader_gets_no_email_per_notification(daily, office, faculty_a
 def test_the_morning_digest_lists_every_waiting_notification_once(daily, faculty_a):
     first = NotificationFactory(recipient=daily, record_label="合作协议甲")
     second = NotificationFactory(recipient=daily, record_label="交流记录乙", comment="请补充材料")
-    already = NotificationFactory(recipient=daily, record_label="早已发过", emailed_at=timezone.now())
+    sent_before = timezone.now() - timedelta(days=1)
+    already = NotificationFactory(recipient=daily, record_label="早已发过", emailed_at=sent_before)
     assert send_daily_digests() == 1
     (message,) = mail.outbox
     assert message.to == [daily.email]
@@ -57,6 +58,7 @@ def test_the_morning_digest_lists_every_waiting_notification_once(daily, faculty
         assert note.emailed_at is not None
     assert send_daily_digests() == 0 and len(mail.outbox) == 1
     already.refresh_from_db()
+    assert already.emailed_at == sent_before  # not e-mailed again, not touched
 
 
 def test_each_user_gets_their_own_digest(daily, coord_b):
