@@ -34,6 +34,21 @@ class User(AbstractUser):
         return f"{full} ({self.username})" if full else self.username
 
 
+class RecordHistory(HistoricalRecords):
+    """The history of every record kind; a kind leaves personal data out of it by naming the
+    fields in ``HISTORY_EXCLUDED_FIELDS`` (one instance serves every kind, so the exclusion is
+    read from the model, not kept on the instance)."""
+
+    def fields_included(self, model):
+        excluded = {*self.excluded_fields, *getattr(model, "HISTORY_EXCLUDED_FIELDS", ())}
+        return [field for field in model._meta.fields if field.name not in excluded]
+
+    def create_history_model(self, model, inherited):
+        history_model = super().create_history_model(model, inherited)
+        history_model._history_excluded_fields = list(getattr(model, "HISTORY_EXCLUDED_FIELDS", ()))
+        return history_model
+
+
 class Record(models.Model):
     """Base of every editable record kind.
 
@@ -45,7 +60,9 @@ class Record(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords(inherit=True)
+    history = RecordHistory(inherit=True)
+    # Fields a kind's history leaves out (personal data a history view must not show).
+    HISTORY_EXCLUDED_FIELDS: tuple[str, ...] = ()
 
     # The path from this model to its faculty, for access scopes ("faculty",
     # "staff_member__faculty", ...).  None: a shared record kind that has no faculty.

@@ -415,6 +415,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 TRIP_NOTICE_WORKING_DAYS = env_int("TRIP_NOTICE_WORKING_DAYS", 5)
 TRIP_LEADER_BUDGET_ABOVE = env_int("TRIP_LEADER_BUDGET_ABOVE", 50000)
 TRIP_LEADER_COUNTRIES_ABOVE = env_int("TRIP_LEADER_COUNTRIES_ABOVE", 2)
+# A passport lent for a trip is due back this many days after the trip ends; the trip report
+# is due this many days after the return; a faculty with a passport or a report overdue after
+# TRIP_BLOCK_AFTER_REMINDERS reminders cannot submit a new trip until the office lifts the block.
+TRIP_PASSPORT_RETURN_DAYS = env_int("TRIP_PASSPORT_RETURN_DAYS", 7)
+TRIP_REPORT_DUE_DAYS = env_int("TRIP_REPORT_DUE_DAYS", 30)
+TRIP_BLOCK_AFTER_REMINDERS = env_int("TRIP_BLOCK_AFTER_REMINDERS", 2)
 
 # Plans covering a year are due at the office by this day of that year (MM-DD); the nightly
 # reminders chase the ones still in draft or returned after it.

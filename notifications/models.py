@@ -22,6 +22,10 @@ class Kind(models.TextChoices):
     EVIDENCE_VERIFIED = "evidence_verified", _("Entry verified")
     EVIDENCE_REJECTED = "evidence_rejected", _("Entry not verified")
     WORKFLOW_STEP = "workflow_step", _("Workflow step")
+    PASSPORT_RETURN_OVERDUE = "passport_return_overdue", _("Passport not returned")
+    PASSPORT_EXPIRING = "passport_expiring", _("Passport expiring")
+    TRIP_REPORT_OVERDUE = "trip_report_overdue", _("Trip report overdue")
+    VISA_MISSING = "visa_missing", _("Visa missing before departure")
 
 
 # The sentence of each kind.  Stored notifications keep only their parameters, so the list is
@@ -40,6 +44,10 @@ MESSAGES = {
     Kind.EVIDENCE_VERIFIED: _("Your entry “%(record)s” has been verified by the Foreign Affairs Office."),
     Kind.EVIDENCE_REJECTED: _("Your entry “%(record)s” did not pass the office's verification: %(comment)s"),
     Kind.WORKFLOW_STEP: _("%(actor)s moved “%(record)s” from “%(from)s” to “%(to)s”."),
+    Kind.PASSPORT_RETURN_OVERDUE: _("The travel document “%(record)s” was due back at the office on %(due)s."),
+    Kind.PASSPORT_EXPIRING: _("The travel document “%(record)s” expires on %(due)s (in %(days)s days)."),
+    Kind.TRIP_REPORT_OVERDUE: _("The report of the trip “%(record)s” was due on %(due)s."),
+    Kind.VISA_MISSING: _("The trip “%(record)s” leaves on %(due)s and %(count)s member(s) still lack a visa."),
 }
 
 # Kinds whose sentence quotes the comment itself: the list and the e-mail do not repeat it.

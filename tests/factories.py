@@ -57,7 +57,17 @@ from staff.models import (
     TeachingAssignment,
     TeachingEvaluation,
 )
-from trips.models import Trip, TripCountry, TripMember
+from trips.models import (
+    CustodyEvent,
+    TravelDocument,
+    Trip,
+    TripCountry,
+    TripDay,
+    TripMember,
+    TripObjection,
+    TripPlan,
+    Visa,
+)
 
 
 def today() -> datetime.date:
@@ -528,3 +538,65 @@ class TripCountryFactory(factory.django.DjangoModelFactory):
     country = "JP"
     arrives_on = factory.SelfAttribute("trip.departs_on")
     leaves_on = factory.SelfAttribute("trip.returns_on")
+
+
+class TripDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripDay
+
+    trip = factory.SubFactory(TripFactory)
+    day = factory.SelfAttribute("trip.departs_on")
+    place = "东京"
+    activities = "抵达东京，与东京大学国际部座谈。"
+
+
+class VisaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visa
+
+    member = factory.SubFactory(TripMemberFactory)
+    country = "JP"
+    kind = Visa.Kind.OFFICIAL
+    status = Visa.Status.APPLIED
+
+
+class TripObjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripObjection
+
+    trip = factory.SubFactory(TripFactory)
+    text = "出访人员名单与公示不一致。"
+
+
+class TripPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TripPlan
+
+    faculty = factory.SubFactory(FacultyFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    planned_trips = 4
+    planned_people = 10
+    countries = "日本、德国、美国"
+    budget = Decimal("200000")
+
+
+class TravelDocumentFactory(factory.django.DjangoModelFactory):
+    """An official passport in the office's custody, valid for years."""
+
+    class Meta:
+        model = TravelDocument
+
+    holder = factory.SubFactory(StaffMemberFactory)
+    kind = TravelDocument.Kind.OFFICIAL
+    number = factory.Sequence(lambda n: f"P{n:07d}")
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365 * 4))
+
+
+class CustodyEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustodyEvent
+
+    document = factory.SubFactory(TravelDocumentFactory)
+    custody = TravelDocument.Custody.IN_OFFICE
+    on = factory.LazyFunction(timezone.localdate)

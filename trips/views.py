@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from intlportal import access
 from intlportal.views import Column, RecordDeleteView, RecordDetailView, RecordPages, RecordUpdateView
 from intlportal.workflow import WorkflowError, timeline
-from trips import filters, forms, services
+from trips import filters, forms, services, views_changes, views_passports, views_travel
 from trips.models import BUDGET_LINES, Trip, TripCountry, TripMember
 
 S = Trip.Status
@@ -49,6 +49,9 @@ class TripDetail(RecordDetailView):
             country_form=forms.TripCountryForm(user=user, trip=trip) if changeable else None,
             earliest_departure=services.earliest_departure(today),
         )
+        # Each part of the trip's page adds what it shows (its panel is trips/_<part>_panel.html).
+        for part in (views_changes, views_travel, views_passports):
+            ctx.update(part.detail_context(self.request, trip))
         return ctx
 
 

@@ -153,6 +153,10 @@ add({
     # Each step says who may ask for it (trips/views.py: MAY); submitting is the faculty's.
     "trips:trip-step": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
                             args=lambda world: [world.trip.pk, "submit"]),
+    # --- trips: passports and permits (trips/views_passports.py) ---
+    # --- trips: briefing, visas, travel, report, spending, closing (trips/views_travel.py) ---
+    # --- trips: change requests, annual plan, itinerary, invitation, objections (trips/views_changes.py) ---
+    # --- trips: calendar and iCalendar feed (trips/views_calendar.py) ---
 })
 add({
     # The faculty's coordinator (or the office) submits the plan; a leader never does.

@@ -45,6 +45,11 @@ class World:
     def trip_member(self):
         return self.trip.members.get()
 
+    # --- trips: passports and permits ---
+    # --- trips: briefing, visas, travel, report, spending ---
+    # --- trips: change requests, annual plan, itinerary, invitation, objections ---
+    # --- trips: calendar and iCalendar feed ---
+
     # --- faculties ------------------------------------------------------------------------------
     @cached_property
     def discipline(self):
