@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 from rest_framework import serializers as drf
@@ -43,6 +43,8 @@ from staff.models import (
     TeachingAssignment,
     TeachingEvaluation,
 )
+from trips import filters as trip_filters
+from trips.models import Trip, TripCountry, TripMember
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,37 @@ def _plan_fields() -> dict[str, drf.Field]:
 
 def _agreement_fields() -> dict[str, drf.Field]:
     return {"is_expired": drf.BooleanField(read_only=True, help_text=_("The end date has passed."))}
+
+
+class TripMemberSerializer(drf.ModelSerializer):
+    """A member of a trip's group: name and role, never a travel document."""
+
+    name = drf.CharField(source="staff_member.name", read_only=True)
+    staff_no = drf.CharField(source="staff_member.staff_no", read_only=True)
+
+    class Meta:
+        model = TripMember
+        fields = ["staff_member", "staff_no", "name", "role", "senior_post"]
+        read_only_fields = fields
+
+
+class TripCountrySerializer(drf.ModelSerializer):
+    class Meta:
+        model = TripCountry
+        fields = ["country", "arrives_on", "leaves_on"]
+        read_only_fields = fields
+
+
+def _trip_fields() -> dict[str, drf.Field]:
+    # The trip's group and countries, and its budget in total.  Passports and permits have no
+    # endpoint at all: their numbers are the office's alone, and never leave through the API.
+    return {
+        "members": TripMemberSerializer(many=True, read_only=True),
+        "countries": TripCountrySerializer(many=True, read_only=True),
+        "budget_total": drf.DecimalField(max_digits=14, decimal_places=2, read_only=True,
+                                         help_text=_("The budget's lines added up, in yuan.")),
+        "approved_version": drf.HiddenField(default=None),
+    }
 
 
 ENDPOINTS = [
@@ -172,4 +205,13 @@ ENDPOINTS = [
              program_filters.ProgramTeacherTrainingFilter,
              ordering=("date", "year", "title", "participants"),
              doc=_("The yearly training of a cooperative program's teachers.")),
+    # --- trips abroad
+    Endpoint("trips", "trip", Trip, trip_filters.TripFilter,
+             ordering=("departs_on", "returns_on", "title", "status", "purpose"),
+             doc=_("Official trips abroad (因公出国（境）) with their members, countries and budget; "
+                   "travel documents are never in the API."),
+             prefetch_related=(Prefetch("members", queryset=TripMember.objects.select_related("staff_member")
+                                                                     .order_by("role", "pk")),
+                               "countries"),
+             extra_fields=_trip_fields),
 ]

@@ -694,6 +694,31 @@ class ManyToMany(ForeignKey):
         return _("%(what)s, separated by “;”") % {"what": super().describe()}
 
 
+class Parts(Converter):
+    """A cell listing the parts of the row's record, records of their own that belong to it
+    (a trip's members, its countries): "T001 (处级); T002", "JP 2026-03-01 2026-03-05; …".
+
+    The column's ``field`` is the reverse relation; the cell gives every part, so a row
+    replaces the record's parts with its own.  A subclass gives ``parse`` (the cell → a list
+    of comparable tuples), ``current`` (the record's parts in the same form, from
+    ``prefetch``), ``check`` (the parts against the record as the row makes it: the forms'
+    rules) and ``export`` (the related manager → the cell).  The kind writes them after the
+    records (``Kind.after_write``)."""
+
+    #: The lookups ``current`` and ``export`` read, prefetched once for every record.
+    prefetch: tuple = ()
+    separator = ";"
+
+    def items(self, raw: str) -> list[str]:
+        return [part.strip() for part in re.split(r"[;；]", raw) if part.strip()]
+
+    def current(self, obj: Model) -> Any:
+        raise NotImplementedError
+
+    def check(self, record: Model, value: Any) -> list[str]:
+        return []
+
+
 @dataclass
 class Column:
     """One column of a kind.
@@ -735,6 +760,10 @@ class Column:
     @property
     def is_many(self) -> bool:
         return isinstance(self.converter, ManyToMany)
+
+    @property
+    def is_parts(self) -> bool:
+        return isinstance(self.converter, Parts)
 
     def heading(self, style: str) -> str:
         """The column's header cell in ``style`` ("codes" or "labels", active language)."""

@@ -155,7 +155,7 @@ def _current(obj: Model, column: Column) -> Any:
 
 
 def _empty_value(kind: Kind, column: Column) -> Any:
-    if column.is_many:
+    if column.is_many or column.is_parts:
         return []
     model_field = kind.model._meta.get_field(column.field)
     if model_field.null:
@@ -436,10 +436,11 @@ class _Plan:
     years: set[int | None] = field(default_factory=set)
     rows: list[tuple[_Row, Model]] = field(default_factory=list)  # every row to write, in file order
     transitions: list[tuple[Model, str, str]] = field(default_factory=list)  # (record, from, to)
+    parts: bool = False  # some row changes its record's parts (``columns.Parts``)
 
     @property
     def changes(self) -> bool:
-        return bool(self.new or self.changed or self.many)
+        return bool(self.new or self.changed or self.many or self.parts)
 
 
 def _existing(kind: Kind, rows: list[_Row], columns: list[Column], user) -> tuple[dict[tuple, Model], set]:
@@ -447,6 +448,7 @@ def _existing(kind: Kind, rows: list[_Row], columns: list[Column], user) -> tupl
     the primary keys of those among them the user may not see."""
     key_columns = [kind.column(name) for name in kind.key]
     many = [column.field for column in columns if column.is_many]
+    many += [lookup for column in columns if column.is_parts for lookup in column.converter.prefetch]
     found: dict[tuple, Model] = {}
     hidden: set = set()
     keyed = [row for row in rows if not row.errors]
@@ -521,8 +523,9 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
     verified_kind = verification.verifiable(kind.model)
     office = verification.enters_verified(user)
     existing, hidden = _existing(kind, rows, columns, user)
-    single = [column for column in columns if not column.is_many]
+    single = [column for column in columns if not column.is_many and not column.is_parts]
     many = [column for column in columns if column.is_many]
+    parts = [column for column in columns if column.is_parts]
     relations = {f.name for f in kind.model._meta.get_fields() if f.is_relation}
     not_imported = {f.name for f in kind.model._meta.concrete_fields} - {c.field for c in single}
     # Choices, countries, dates and yes/no are fully checked by their converters; checking
@@ -547,6 +550,7 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
             obj = kind.model()
             diff = {column.field: row.values[column.name] for column in single}
             many_diff = {column.field: row.values[column.name] for column in many if row.values[column.name]}
+            parts_changed = any(row.values[column.name] for column in parts)
         else:
             diff = {column.field: row.values[column.name] for column in single
                     if _key_value(row.values[column.name]) != _current(obj, column)}
@@ -555,7 +559,9 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
                 wanted = row.values[column.name]
                 if {o.pk for o in wanted} != {o.pk for o in getattr(obj, column.field).all()}:
                     many_diff[column.field] = wanted
-            if not diff and not many_diff:
+            parts_changed = any(set(row.values[column.name]) != set(column.converter.current(obj))
+                                for column in parts)
+            if not diff and not many_diff and not parts_changed:
                 row.action = "unchanged"
                 continue
             staging = verified_kind and not office and obj.verified_at is not None
@@ -590,6 +596,13 @@ def _plan_changes(kind: Kind, rows: list[_Row], columns: list[Column], user, rep
                 for message in messages:
                     row.errors.append(RowError(row.number, column, message, row.cells.get(column or "", "")))
             continue
+        # The parts against the record as the row makes it (days within its new dates).
+        for column in parts:
+            for message in column.converter.check(target, row.values[column.name]):
+                row.errors.append(RowError(row.number, column.name, message, row.cells.get(column.name, "")))
+        if row.errors:
+            continue
+        plan.parts = plan.parts or parts_changed
         plan.rows.append((row, target))
         row.action = "create" if obj.pk is None else "update"
         if staging:
@@ -663,6 +676,9 @@ def _write(kind: Kind, plan: _Plan, user) -> None:
     # Every record written has a new history entry: it keeps the record's sets too (the
     # through rows above bypass the history's own many-to-many tracking).
     record_m2m_history(model, [*plan.new, *plan.changed])
+    if kind.after_write is not None and plan.rows:
+        kind.after_write([PlannedRow(number=row.number, values=row.values, record=obj) for row, obj in plan.rows],
+                         user)
     if plan.transitions:
         # The workflow steps the office took by import, as its transition services record them;
         # a record created in a later state is recorded as moved there from the initial state.

@@ -64,6 +64,12 @@ class Kind:
     label: Any = None
     workflow: ImportWorkflow | None = None
     batch_checks: Sequence[BatchCheck] = field(default_factory=tuple)
+    # Called in the write transaction with every row written (its record saved, ``pk`` set)
+    # and the importing user: writes what a row holds beyond the record's own fields (its
+    # ``Parts``) and logs what the kind logs (a travel document's custody).
+    after_write: Callable[[Sequence[PlannedRow], Any], None] | None = None
+    # The office's alone: nobody else exports, imports or even sees the kind (passports).
+    office_only: bool = False
 
     def __post_init__(self) -> None:
         names = [column.name for column in self.columns]
@@ -116,6 +122,7 @@ class Kind:
         qs = self.model._default_manager.all() if queryset is None else queryset
         singles = [c.field for c in self.columns if isinstance(c.converter, ForeignKey) and not c.is_many]
         many = [c.field for c in self.columns if c.is_many]
+        many += [lookup for c in self.columns if c.is_parts for lookup in c.converter.prefetch]
         if singles:
             qs = qs.select_related(*singles)
         if many:
@@ -132,7 +139,10 @@ class Kind:
 
 
 def can_export(user, kind: Kind) -> bool:
-    """Every signed-in role exports what it may see (``access.scope_for``)."""
+    """Every signed-in role exports what it may see (``access.scope_for``); an office-only
+    kind, the office alone."""
+    if kind.office_only:
+        return access.is_office(user)
     return bool(access.roles(user))
 
 
@@ -188,7 +198,7 @@ def is_required(kind, column) -> bool:
     """Must the column's cell be filled in (``Column.required``, else what the model field says)?"""
     if column.required is not None:
         return column.required
-    if column.is_many:
+    if column.is_many or column.is_parts:
         return False
     model_field = kind.model._meta.get_field(column.field)
     return not (model_field.blank or model_field.null or model_field.has_default())

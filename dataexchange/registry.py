@@ -67,6 +67,12 @@ Declare a kind in ``<app>/dataexchange.py`` (found automatically when the app lo
 * References (``ForeignKey``, ``ManyToMany``) are looked up among the records the importing
   user may see (``access.scope_for``): anything else is "not found".
 
+* ``Parts`` columns (``dataexchange.columns.Parts``): a cell listing records that belong to
+  the row's record (a trip's members, its countries), compared with the record's own, checked
+  against the record as the row makes it, and written by the kind's ``after_write`` (called
+  in the write transaction with every row written).
+* ``office_only``: a kind only the office exports, imports or sees at all (passports).
+
 Then ``RecordListView.export_kind = "mobilities"`` exports any filtered list, and
 ``/data/mobilities/import/`` imports.  After a successful import,
 ``dataexchange.signals.records_imported`` is sent on commit (a receiver's error is logged,

@@ -28,6 +28,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -395,6 +396,9 @@ def export_response(kind, queryset, *, fmt: str, user, style: str | None = None)
     language (``"labels"``: 学院 计算机学院, 方向 出国 …); by default labels for Chinese."""
     if fmt not in {"csv", "xlsx"}:
         raise ValueError(f"unknown export format {fmt!r}")
+    if kind.office_only and not access.is_office(user):
+        # An office-only kind (passports), whichever page asks for it.
+        raise PermissionDenied
     style = export_style(style)
     columns = kind.columns_for(user)
     queryset = in_total_order(kind, kind.export_queryset(access.scope_for(user, queryset)))

@@ -11,7 +11,9 @@ them re-implements a rule.
 
 A record kind says how it reaches its faculty with ``ACCESS_FACULTY`` (a lookup path such as
 ``"faculty"`` or ``"staff_member__faculty"``, or ``None`` for shared kinds such as partner
-institutions, which every signed-in role may read and only the office may change).
+institutions, which every signed-in role may read and only the office may change).  A kind that
+is personal data as a whole (a passport) says ``OFFICE_ONLY = True``: nobody else sees, creates
+or changes one, whatever path a view, an export or the API takes.
 """
 
 from __future__ import annotations
@@ -90,8 +92,14 @@ def _faculty_path(model: type[Model]) -> str | None:
     return getattr(model, "ACCESS_FACULTY", "faculty")
 
 
+def _office_only(model) -> bool:
+    return getattr(model, "OFFICE_ONLY", False)
+
+
 def scope_for(user, qs: QuerySet) -> QuerySet:
     """Restrict a queryset to the records the user may see."""
+    if _office_only(qs.model):
+        return qs if is_office(user) else qs.none()
     if sees_everything(user):
         return qs
     if not user.is_authenticated or not roles(user):
@@ -130,6 +138,8 @@ def record_faculty_ids(obj: Model) -> set[int]:
 
 
 def can_view(user, obj: Model) -> bool:
+    if _office_only(type(obj)):
+        return is_office(user)
     if sees_everything(user):
         return True
     if not is_coordinator(user):
@@ -143,7 +153,7 @@ def can_create(user, model: type[Model]) -> bool:
     """May the user create a record of this kind (for some faculty)?"""
     if is_office(user):
         return True
-    if not is_coordinator(user):
+    if not is_coordinator(user) or _office_only(model):
         return False
     return _faculty_path(model) is not None and getattr(model, "COORDINATOR_CREATES", True)
 
@@ -153,7 +163,7 @@ def can_edit(user, obj: Model) -> bool:
         return False
     if is_office(user):
         return True
-    if not is_coordinator(user) or _faculty_path(type(obj)) is None:
+    if not is_coordinator(user) or _faculty_path(type(obj)) is None or _office_only(type(obj)):
         return False
     if not getattr(type(obj), "COORDINATOR_CREATES", True):
         return False

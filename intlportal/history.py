@@ -72,7 +72,10 @@ def _office_only(request) -> None:
 
 
 def _tracked_fields(model):
-    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+    # The personal fields a kind leaves out of its history (``Record.HISTORY_EXCLUDED_FIELDS``)
+    # are not in its historical rows at all.
+    hidden = {*HIDDEN_FIELDS, *getattr(model, "HISTORY_EXCLUDED_FIELDS", ())}
+    return [f for f in model._meta.concrete_fields if f.name not in hidden]
 
 
 def m2m_fields(model) -> list:

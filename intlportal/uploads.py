@@ -12,7 +12,8 @@ how it is served back.
   (``access.get_visible_or_404``), and always as a download, never inline (``download``).
 
 Signed agreements and post-exchange reports take a PDF (``validate_pdf``, a form field
-validator); plan attachments any of the office documents (``validate_document``).
+validator); plan attachments any of the office documents (``validate_document``); a trip's
+invitation letter a PDF or a JPEG/PNG scan (``validate_pdf_or_image``).
 """
 
 from __future__ import annotations
@@ -74,6 +75,29 @@ def validate_pdf(upload) -> None:
               "upload it again.") % {"kind": kind.mime if kind else _("an unknown type")},
             code="not_pdf",
         )
+
+
+#: What a letter may be when it is a scan or a photo: the content's MIME type → the stored extension.
+IMAGE_KINDS = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+def validate_pdf_or_image(upload) -> str | None:
+    """Refuse a file that is too large or whose content is neither a PDF nor a JPEG or PNG image
+    (an invitation letter, scanned or photographed); the extension its content calls for
+    otherwise (``pdf``, ``jpg`` or ``png``), whatever the uploader named it."""
+    if upload is None:
+        return None
+    _check_size(upload)
+    kind = filetype.guess(_head(upload, SNIFF_BYTES))
+    if kind is not None and kind.mime == PDF_MIME:
+        return PDF
+    if kind is not None and kind.mime in IMAGE_KINDS:
+        return IMAGE_KINDS[kind.mime]
+    raise ValidationError(
+        _("This file is neither a PDF nor a JPEG or PNG image (its content says %(kind)s). Scan the document "
+          "as PDF, or photograph it, and upload it again.") % {"kind": kind.mime if kind else _("an unknown type")},
+        code="not_pdf_or_image",
+    )
 
 
 def document_kind(upload) -> str | None:

@@ -22,16 +22,18 @@ from datetime import date
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 
 from exchanges.models import REPORT_DUE_DAYS, Agreement, Mobility
 from faculties.models import CoordinatorMembership, InternationalizationPlan, plan_submission_deadline
 from intlportal import access
-from notifications.models import Kind, ReminderLog
+from notifications.models import Kind, Notification, ReminderLog
 from notifications.services import notify, office_users
 from notifications.tasks import RETRY
 from staff.models import EXPIRY_WARNING_DAYS, ForeignTeacherContract
+from trips import passports
+from trips.travel import VISA_WARNING_DAYS, trips_lacking_visa
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,11 @@ class Due:
     faculty_ids: set[int] = field(default_factory=set)
     office_only: bool = False
     params: dict = field(default_factory=dict)
+    # The record's counter of reminders sent, bumped with the reminder (a passport's
+    # ``return_reminders``, a trip's ``report_reminders``: enough of them block the faculty).
+    counter: str = ""
+    # Where the faculty's coordinators are sent, when the record's own page is the office's.
+    faculty_url: str = ""
 
 
 def _threshold(days_left: int) -> int:
@@ -83,11 +90,51 @@ def due_reminders(today: date) -> Iterator[Due]:
     for mobility in overdue.order_by("ends_on", "pk"):
         yield Due(Kind.REPORT_OVERDUE, mobility, mobility.ends_on, str(REPORT_DUE_DAYS),
                   {mobility.faculty_id}, params={"due": mobility.ends_on.isoformat()})
+    # A week before departure, the office hears of the members still lacking a visa (the work
+    # queue's "visas" section reads the same selector).
+    for trip in trips_lacking_visa(today=today).order_by("departs_on", "pk"):
+        yield Due(Kind.VISA_MISSING, trip, trip.departs_on, str(VISA_WARNING_DAYS), office_only=True,
+                  params={"due": trip.departs_on.isoformat(), "count": trip.lacking_members})
+    yield from _travel_documents_and_trip_reports(today)
     deadline = plan_submission_deadline(today.year)
     late_plans = InternationalizationPlan.objects.past_submission_deadline(today).select_related("faculty")
     for plan in late_plans.order_by("faculty__code", "pk"):
         yield Due(Kind.PLAN_DEADLINE, plan, deadline, "deadline", {plan.faculty_id},
                   params={"due": deadline.isoformat()})
+
+
+def overdue_threshold(days_overdue: int) -> int:
+    """An overdue item is reminded 1, 8, 15, 22… days after its due date: once a week until it is
+    settled (each threshold once, so the reminders sent can be counted)."""
+    return 1 + 7 * ((max(days_overdue, 1) - 1) // 7)
+
+
+# Days ahead of a passport's expiry; reminded at the tightest one reached (six months first).
+PASSPORT_THRESHOLDS = (30, 90, 183)
+
+
+def _travel_documents_and_trip_reports(today: date) -> Iterator[Due]:
+    """Passports and permits not returned (the office and the coordinators of the holder's faculty,
+    counted on the document), passports expiring within six months (the office only), and trip
+    reports overdue (counted on the trip): ``trips.passports`` says what is due, as for the work
+    queue and the block on new trips."""
+    overdue = passports.overdue_returns(today).select_related("holder", "lent_for").order_by("return_due_on", "pk")
+    for document in overdue:
+        days = (today - document.return_due_on).days
+        yield Due(Kind.PASSPORT_RETURN_OVERDUE, document, document.return_due_on, str(overdue_threshold(days)),
+                  {document.holder.faculty_id}, params={"due": document.return_due_on.isoformat(), "days": days},
+                  counter="return_reminders",
+                  faculty_url=document.lent_for.get_absolute_url() + "#passports" if document.lent_for else "")
+    expiring = passports.expiring(today).filter(expires_on__gte=today).order_by("expires_on", "pk")
+    for document in expiring:
+        days = (document.expires_on - today).days
+        threshold = next((t for t in PASSPORT_THRESHOLDS if days <= t), PASSPORT_THRESHOLDS[-1])
+        yield Due(Kind.PASSPORT_EXPIRING, document, document.expires_on, str(threshold), office_only=True,
+                  params={"due": document.expires_on.isoformat(), "days": days})
+    for trip in passports.reports_overdue(today).order_by("returns_on", "pk"):
+        due_on = passports.report_due_on(trip)
+        yield Due(Kind.TRIP_REPORT_OVERDUE, trip, due_on, str(overdue_threshold((today - due_on).days)),
+                  {trip.faculty_id}, params={"due": due_on.isoformat()}, counter="report_reminders")
 
 
 def _coordinators_by_faculty() -> dict[int, list]:
@@ -131,11 +178,23 @@ def send_due_reminders(today: date | None = None) -> int:
             with transaction.atomic():
                 ReminderLog.objects.create(kind=item.kind, content_type=content_type, object_id=item.record.pk,
                                            threshold=item.threshold, due_on=item.due_on)
-                notify(recipients=recipients, kind=item.kind, record=item.record, params=item.params)
+                notes = notify(recipients=recipients, kind=item.kind, record=item.record, params=item.params)
+                _after_sent(item, notes, office)
         except IntegrityError:
             continue  # another run sent this one a moment ago
         sent += 1
     return sent
+
+
+def _after_sent(item: Due, notes, office) -> None:
+    """Count the reminder on the record, and send the coordinators where they may look."""
+    if item.faculty_url:
+        office_ids = {user.pk for user in office}
+        Notification.objects.filter(pk__in=[n.pk for n in notes if n.recipient_id not in office_ids]).update(
+            url=item.faculty_url)
+    if item.counter:
+        type(item.record).objects.filter(pk=item.record.pk).update(
+            **{item.counter: F(item.counter) + 1, "version": F("version") + 1})
 
 
 @shared_task(name="notifications.send_reminders", **RETRY)

@@ -504,6 +504,9 @@ class NotificationFactory(factory.django.DjangoModelFactory):
 # --- trips abroad ------------------------------------------------------------------------
 
 
+INVITATION_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
 class TripFactory(factory.django.DjangoModelFactory):
     """A draft application, far enough ahead for any notice period."""
 
@@ -519,6 +522,8 @@ class TripFactory(factory.django.DjangoModelFactory):
     funding_source = Trip.Funding.HOST
     in_annual_plan = True
     budget_travel = Decimal("8000")
+    # A submission needs the invitation letter (trips.services._complete): a small valid PDF.
+    invitation = factory.django.FileField(filename="invitation.pdf", data=INVITATION_PDF)
 
 
 class TripMemberFactory(factory.django.DjangoModelFactory):

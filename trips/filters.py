@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from faculties.filters import FacultyScopedFilterSet
 from faculties.models import Faculty
 from intlportal.filters import YearFilter
-from trips.models import Trip
+from trips.models import Trip, TripPlan
 
 
 class TripFilter(FacultyScopedFilterSet):
@@ -38,3 +38,12 @@ class TripFilter(FacultyScopedFilterSet):
         if value == "office":
             return queryset.awaiting_office()
         return queryset.filter(status=Trip.Status.ON_NOTICE)
+
+
+class TripPlanFilter(FacultyScopedFilterSet):
+    faculty = django_filters.ModelChoiceFilter(label=_("faculty"), queryset=Faculty.objects.all())
+    year = YearFilter(label=_("year"))
+
+    class Meta:
+        model = TripPlan
+        fields = ["faculty", "year"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from intlportal import uploads
 from intlportal.forms import ScopedModelForm
 from staff.models import StaffMember
-from trips.models import BUDGET_LINES, Trip, TripCountry, TripMember
+from trips.models import BUDGET_LINES, Trip, TripCountry, TripDay, TripMember, TripPlan
 
 
 class TripForm(ScopedModelForm):
@@ -15,8 +19,33 @@ class TripForm(ScopedModelForm):
         model = Trip
         fields = ["faculty", "title", "purpose", "partner", "inviting_institution", "departs_on", "returns_on",
                   "funding_source", "funding_scheme", "grant_number", *BUDGET_LINES, "in_annual_plan",
-                  "outside_plan_reason"]
+                  "outside_plan_reason", "invitation", "invitation_translation"]
         widgets = {"outside_plan_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["in_annual_plan"].help_text = _(
+            "Each faculty's plan for the year is under Annual outbound plans (%(url)s): tick this when the trip "
+            "is one of its planned trips; otherwise say why below.") % {"url": reverse("trips:tripplan-list")}
+        for name in ("invitation", "invitation_translation"):
+            self.fields[name].widget.attrs["accept"] = "application/pdf,.pdf,image/jpeg,.jpg,.jpeg,image/png,.png"
+        self.fields["invitation"].help_text = _(
+            "The inviting institution's letter: a PDF, or a JPEG or PNG scan, at most 20 MB. Required to submit.")
+        self.fields["invitation_translation"].help_text = _(
+            "Its Chinese translation, same formats; not needed when the letter is in Chinese.")
+
+    def _clean_letter(self, name: str):
+        upload = self.cleaned_data.get(name)
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            # Stored under a random name with the extension its content calls for.
+            upload.name = f"letter.{uploads.validate_pdf_or_image(upload)}"
+        return upload
+
+    def clean_invitation(self):
+        return self._clean_letter("invitation")
+
+    def clean_invitation_translation(self):
+        return self._clean_letter("invitation_translation")
 
 
 class TripMemberForm(ScopedModelForm):
@@ -53,3 +82,43 @@ class TripCountryForm(ScopedModelForm):
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea)
+
+
+# --- change requests, annual plan, itinerary, objections (trips/views_changes.py) ---------------------
+
+class TripDayForm(ScopedModelForm):
+    class Meta:
+        model = TripDay
+        fields = ["day", "place", "activities"]
+        widgets = {"activities": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, trip: Trip, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.trip = trip
+        if not self.is_bound:
+            taken = set(trip.days.values_list("day", flat=True))
+            free = [trip.departs_on + timedelta(days=n) for n in range((trip.returns_on - trip.departs_on).days + 1)]
+            self.initial.setdefault("day", next((d for d in free if d not in taken), trip.departs_on))
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if TripDay.objects.filter(trip=self.instance.trip, day=day).exists():
+            raise forms.ValidationError(_("This day is in the itinerary already: remove it first to change it."))
+        return day
+
+
+class TripPlanForm(ScopedModelForm):
+    class Meta:
+        model = TripPlan
+        fields = ["faculty", "year", "planned_trips", "planned_people", "countries", "budget", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"countries": _("The countries and regions the faculty plans to visit, e.g. 日本、德国、美国."),
+                      "notes": _("Each planned trip: purpose, destination, when, how many people.")}
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("Objection"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from exchanges.models import FundingScheme, Mobility, PartnerInstitution
@@ -75,7 +76,7 @@ class Trip(Record):
         CHANGING = "changing", _("Change being prepared")
         TRAVELLING = "travelling", _("Travelling")
         BACK = "back", _("Back home")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("trip", "Closed")
         CHANGES_REQUESTED = "changes_requested", _("Returned for changes")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -144,6 +145,8 @@ class Trip(Record):
         constraints = [
             models.CheckConstraint(condition=models.Q(returns_on__gte=models.F("departs_on")),
                                    name="trip_returns_after_departure"),
+            # The import key (trips/dataexchange.py "trips").
+            models.UniqueConstraint(fields=["faculty", "title", "departs_on"], name="trip_key_unique"),
         ]
 
     def __str__(self) -> str:
@@ -351,12 +354,16 @@ class TripPlan(Record):
     def __str__(self) -> str:
         return f"{self.faculty} {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("trips:tripplan-detail", args=[self.pk])
+
 
 class TravelDocument(Record):
     """A passport or travel permit the office keeps (护照管理). Its number is personal data: office
     only, never on a leader's or a coordinator's page, in an export, the API or a history view."""
 
     ACCESS_FACULTY = "holder__faculty"
+    OFFICE_ONLY = True  # personal data: intlportal.access shows it to the office alone
 
     class Kind(models.TextChoices):
         OFFICIAL = "official", _("Official passport")
@@ -370,7 +377,7 @@ class TravelDocument(Record):
         LENT = "lent", _("Lent for a trip")
         RETURNED = "returned", _("Returned to the office")
         EXPIRED = "expired", _("Expired")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("travel document", "Cancelled")
 
     holder = models.ForeignKey(StaffMember, verbose_name=_("holder"), on_delete=models.PROTECT,
                                related_name="travel_documents")

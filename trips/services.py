@@ -6,6 +6,8 @@
           → approved for travel → …
     returned for changes (by the office, or a leader) and withdrawn (by the faculty or the
     office) from any pending state; a returned trip is changed and submitted again.
+    approved for travel → change being prepared → submitted → … (a change request,
+    ``trips.changes``: the whole chain again; withdrawing it restores the approved version).
 
 Each service checks who may take the step, so the rule holds whatever calls it (a page, the
 API, a command, a task)."""
@@ -23,10 +25,14 @@ from django.utils.translation import gettext as _
 
 from intlportal import access, workdays
 from intlportal.workflow import WorkflowError, transition
+from trips import changes, passports
 from trips.models import Trip
 
 S = Trip.Status
-EDITABLE = (S.DRAFT, S.CHANGES_REQUESTED)
+# A change of an approved trip (任务变更, ``trips.changes``) is edited like a draft: its
+# application, group, countries and itinerary, then submitted again (never deleted: only a
+# draft is).
+EDITABLE = (S.DRAFT, S.CHANGES_REQUESTED, S.CHANGING)
 PENDING = (S.SUBMITTED, S.FACULTY_APPROVED, S.OFFICE_APPROVED, S.LEADER_APPROVED)
 WITHDRAWABLE = (*EDITABLE, *PENDING, S.ON_NOTICE)
 
@@ -57,6 +63,11 @@ STEPS = {
     "return": (lambda user, trip: access.is_office(user) or access.is_leader(user), _return_states),
     "withdraw": (access.acts_for_faculty, lambda user, trip: WITHDRAWABLE),
     "clear": (_office, lambda user, trip: (S.ON_NOTICE,)),
+    # A trip from approval to closing (trips/travel.py): departure, return, closing.
+    "depart": (access.acts_for_faculty, lambda user, trip: (S.CLEARED,)),
+    "come-back": (access.acts_for_faculty, lambda user, trip: (S.TRAVELLING,)),
+    "close": (_office, lambda user, trip: (S.BACK,)),
+    "change": (access.acts_for_faculty, lambda user, trip: (S.CLEARED,)),
 }
 
 
@@ -73,7 +84,7 @@ def available_steps(user, trip: Trip) -> set[str]:
 
 def can_change(user, trip: Trip) -> bool:
     """The application, its group and its countries change by its faculty (or the office) while
-    it is a draft or returned for changes."""
+    it is a draft, returned for changes, or a change of an approved trip being prepared."""
     return trip.status in EDITABLE and access.acts_for_faculty(user, trip)
 
 
@@ -120,6 +131,8 @@ def _complete(trip: Trip, today) -> None:
         errors.append(_("The departure on %(day)s leaves no time for the review and the public notice of "
                         "%(n)s working days: leave on %(earliest)s or later.") % {
             "day": trip.departs_on, "n": settings.TRIP_NOTICE_WORKING_DAYS, "earliest": earliest_departure(today)})
+    if not trip.invitation:
+        errors.append(_("Upload the invitation letter (a PDF, or a JPEG or PNG scan)."))
     if errors:
         raise WorkflowError(" ".join(str(e) for e in errors))
 
@@ -130,6 +143,7 @@ def submit(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
     if not may_ask("submit", by, trip):
         raise WorkflowError(_("Only the faculty's coordinators or the office can submit this trip."))
     today = today or timezone.localdate()
+    passports.refuse_if_blocked(trip, today)  # a faculty keeping a passport or a report overdue
     with transaction.atomic():
         locked = Trip.objects.select_for_update().get(pk=trip.pk)
         if locked.status not in EDITABLE:
@@ -194,9 +208,14 @@ def return_for_changes(*, trip: Trip, by, comment: str) -> Trip:
 
 
 def withdraw(*, trip: Trip, by, comment: str = "") -> Trip:
-    """The faculty or the office withdraws an application that has not been cleared for travel."""
+    """The faculty or the office withdraws an application that has not been cleared for travel;
+    for a trip with a change pending, the change is withdrawn instead and the trip is approved
+    for travel again as it was (``trips.changes.withdraw_change``)."""
     if not may_ask("withdraw", by, trip):
         raise WorkflowError(_("Only the faculty's coordinators or the office can withdraw this trip."))
+    if changes.change_pending(Trip.objects.get(pk=trip.pk)):
+        # A trip approved before: withdrawing abandons the change, not the trip (trips.changes).
+        return changes.withdraw_change(trip=trip, by=by, comment=comment)
     return transition(model=Trip, pk=trip.pk, allowed_from=WITHDRAWABLE, to_state=S.WITHDRAWN, by=by,
                       comment=comment)
 
@@ -211,5 +230,10 @@ def clear_for_travel(*, trip: Trip, by, comment: str = "", today=None) -> Trip:
         if locked.status == S.ON_NOTICE and today <= locked.notice_ends_on:
             raise WorkflowError(_("The public notice runs until %(day)s: the trip can be approved for travel "
                                   "from the next day.") % {"day": locked.notice_ends_on})
+        if changes.open_objections(locked).exists():
+            raise WorkflowError(_("An objection to this trip has no outcome yet: record its outcome before "
+                                  "approving the trip for travel."))
+        # What this approval covers: the approval document follows it, and a later change is
+        # shown against it (trips.changes).
         return transition(model=Trip, pk=trip.pk, allowed_from=[S.ON_NOTICE], to_state=S.CLEARED, by=by,
-                          comment=comment)
+                          comment=comment, extra_updates={"approved_version": changes.snapshot(locked)})

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from intlportal import access
 from intlportal.views import Column, RecordDeleteView, RecordDetailView, RecordPages, RecordUpdateView
 from intlportal.workflow import WorkflowError, timeline
-from trips import filters, forms, services, views_changes, views_passports, views_travel
-from trips.models import BUDGET_LINES, Trip, TripCountry, TripMember
+from trips import changes, filters, forms, services, travel, views_changes, views_passports, views_travel
+from trips.models import BUDGET_LINES, Trip, TripCountry, TripDay, TripMember
 
 S = Trip.Status
 can_change = services.can_change
@@ -90,6 +90,9 @@ trips = RecordPages(
         Column("status", gettext_lazy("status"), sort="status"),
     ],
     sort_default="-departs_on",
+    # The calendar's link above the list, and the import/export kind (trips/views_calendar.py,
+    # trips/dataexchange.py).
+    list_template="trips/calendar_trip_list.html", export_kind="trips",
     empty_hint=gettext_lazy("No trip matches. Change the filters, or apply for a trip: fill in the application, "
                             "add the members and the countries, then submit it."),
     detail_fields=["faculty", "purpose", "partner", "inviting_institution", "departs_on", "returns_on",
@@ -137,7 +140,9 @@ def country_add(request, pk: int):
 @require_POST
 def part_delete(request, pk: int, kind: str, part_pk: int):
     trip = _changeable(request, pk)
-    model = {"member": TripMember, "country": TripCountry}[kind]
+    model = {"member": TripMember, "country": TripCountry, "day": TripDay}.get(kind)
+    if model is None:
+        raise Http404
     deleted, _detail = model.objects.filter(trip=trip, pk=part_pk).delete()
     if not deleted:
         raise Http404
@@ -152,6 +157,12 @@ ACTIONS = {
     "return": (services.return_for_changes, gettext_lazy("The trip was returned to the faculty with your comment.")),
     "withdraw": (services.withdraw, gettext_lazy("The trip was withdrawn.")),
     "clear": (services.clear_for_travel, gettext_lazy("The trip was approved for travel.")),
+    "change": (changes.open_change, gettext_lazy("The change is being prepared: edit the application, then "
+                                                 "submit it for approval again.")),
+    # A trip from approval to closing (trips/travel.py).
+    "depart": (travel.depart, gettext_lazy("The departure was recorded: the group is travelling.")),
+    "come-back": (travel.come_back, gettext_lazy("The return was recorded. The trip report is now due.")),
+    "close": (travel.close, gettext_lazy("The trip was closed: each member's outbound mobility is recorded.")),
 }
 
 

@@ -29,6 +29,7 @@ from intlportal.views import display_value, field_label, page_queryset
 from programs import selectors as program_selectors
 from programs.selectors import ProgramCheck
 from staff.models import EXPIRY_WARNING_DAYS, ForeignTeacherContract
+from trips import passports, travel
 from trips.models import Trip
 
 
@@ -42,6 +43,18 @@ def trips_to_act_on() -> QuerySet:
     """Trips abroad waiting for the office: approved by their faculty (to review), or on public
     notice (to approve for travel once the notice has ended); the earliest departure first."""
     return Trip.objects.awaiting_office().select_related("faculty").order_by("departs_on", "pk")
+
+
+def trips_lacking_visa(*, today: date | None = None) -> QuerySet:
+    """Trips on notice or approved for travel leaving within a week with a member who still lacks
+    a visa (``trips.travel.trips_lacking_visa``, each with ``lacking_members``); the earliest first."""
+    return travel.trips_lacking_visa(today=today).select_related("faculty").order_by("departs_on", "pk")
+
+
+def trip_reports_overdue(*, today: date | None = None) -> QuerySet:
+    """Trips back home whose report is overdue (``trips.passports.reports_overdue``, the reminders'
+    rule), the longest overdue first."""
+    return passports.reports_overdue(today).select_related("faculty").order_by("returns_on", "pk")
 
 
 def mobilities_to_review() -> QuerySet:
@@ -72,6 +85,13 @@ def reports_overdue(*, after: int = REPORT_DUE_DAYS, today: date | None = None) 
     report (``MobilityQuerySet.report_overdue``; the partial index ``mobility_report_due_idx``
     serves exactly this filter)."""
     return Mobility.objects.report_overdue(after, today=today).select_related("faculty").order_by("ends_on", "pk")
+
+
+def travel_documents_due(*, today: date | None = None) -> QuerySet:
+    """Travel documents lent and not back by their due date, and those the office keeps expiring
+    within six months (``trips.passports.due_documents``: each with ``due_on`` and ``overdue``);
+    the earliest due first."""
+    return passports.due_documents(today).select_related("holder__faculty")
 
 
 def breaching_programs() -> list[ProgramCheck]:

@@ -4,7 +4,9 @@ evidence awaiting the office's verification, where the office verifies or reject
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -83,6 +85,22 @@ def build_sections() -> list[Section]:
                       more_url=reverse("trips:trip-list") + "?stage=office"),
               selectors.trips_to_act_on(),
               lambda t: Item(str(t), t.get_absolute_url(), f"{t.faculty} · {t.get_status_display()}", t.departs_on)),
+        _fill(Section("visas", _("Trips leaving within a week with a member still lacking a visa"),
+                      _("Every trip leaving in the next week has its visas, or needs none."),
+                      more_url=reverse("trips:trip-list") + "?status=cleared"),
+              selectors.trips_lacking_visa(),
+              lambda t: Item(str(t), t.get_absolute_url() + "#travel",
+                             ngettext("%(faculty)s · %(n)s member lacks a visa",
+                                      "%(faculty)s · %(n)s members lack a visa",
+                                      t.lacking_members) % {"faculty": t.faculty, "n": t.lacking_members},
+                             t.departs_on)),
+        _fill(Section("trip_reports", _("Trip reports overdue"),
+                      _("Every trip back home has its report, or is within its %(days)s days.")
+                      % {"days": settings.TRIP_REPORT_DUE_DAYS},
+                      more_url=reverse("trips:trip-list") + "?status=back"),
+              selectors.trip_reports_overdue(),
+              lambda t: Item(str(t), t.get_absolute_url() + "#travel", str(t.faculty),
+                             t.returns_on + timedelta(days=settings.TRIP_REPORT_DUE_DAYS))),
         _fill(Section("agreements", _("Agreements expiring within %(days)s days") % expiry,
                       _("No active agreement expires in the next %(days)s days.") % expiry,
                       more_url=reverse("exchanges:agreement-list") + "?validity=expiring"),
@@ -104,6 +122,14 @@ def build_sections() -> list[Section]:
                       more_url=reverse("exchanges:mobility-list") + "?stage=report_overdue"),
               selectors.reports_overdue(),
               lambda m: Item(str(m), m.get_absolute_url(), str(m.faculty), m.ends_on)),
+        _fill(Section("passports", _("Travel documents overdue or expiring"),
+                      _("Every lent travel document is back or not yet due, and none the office keeps expires "
+                        "within six months."),
+                      more_url=reverse("trips:passport-list") + "?due=true"),
+              selectors.travel_documents_due(),
+              lambda d: Item(str(d), d.get_absolute_url(),
+                             (_("%(faculty)s · return overdue") if d.overdue else _("%(faculty)s · expires"))
+                             % {"faculty": d.holder.faculty}, d.due_on)),
     ]
     programs = Section("programs", _("Cooperative programs breaching a one-third rule"),
                        _("Every approved or enrolling cooperative program meets the one-third rules."),

@@ -40,6 +40,9 @@ from tests.factories import (
     StudentLanguageTestFactory,
     TeachingAssignmentFactory,
     TeachingEvaluationFactory,
+    TripCountryFactory,
+    TripFactory,
+    TripMemberFactory,
 )
 
 # One headcount per faculty and year: each record gets a year of its own.
@@ -56,6 +59,13 @@ def _event(faculty):
     event = EventFactory(faculty=faculty)
     event.partners.add(PartnerFactory())
     return event
+
+
+def _trip(faculty):
+    trip = TripFactory(faculty=faculty)
+    TripMemberFactory(trip=trip, staff_member=StaffMemberFactory(faculty=faculty))
+    TripCountryFactory(trip=trip)
+    return trip
 
 
 def _program(faculty):
@@ -108,6 +118,7 @@ ENDPOINTS = [
     Endpoint("program-enrollments", lambda faculty: ProgramEnrollmentFactory(program__faculty=faculty)),
     Endpoint("program-courses", lambda faculty: ProgramCourseFactory(program__faculty=faculty)),
     Endpoint("program-trainings", lambda faculty: ProgramTeacherTrainingFactory(program__faculty=faculty)),
+    Endpoint("trips", lambda faculty: _trip(faculty), prefetches=("trip members", "trip countries")),
 ]
 
 SCOPED_ENDPOINTS = [e for e in ENDPOINTS if e.scoped]

@@ -108,6 +108,12 @@ class Journey:
         user_menu = page.locator("nav[aria-label] .navbar-nav .dropdown-toggle").last
         expect(user_menu).to_contain_text(username_label(username))
 
+    def switch_to(self, username: str) -> None:
+        """Another person at the same browser: the session is dropped and they sign in."""
+        self.context.clear_cookies()
+        self.page.goto("/accounts/login/")
+        self.sign_in(username)
+
     def check(self, label: str) -> None:
         """Screenshot the page and hold it to the accessibility bar."""
         page = self.page

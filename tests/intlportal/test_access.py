@@ -87,3 +87,21 @@ def test_roles_are_read_once_per_request(coord_a, django_assert_num_queries):
         for _ in range(3):
             access.roles(fresh)
             access.faculty_ids(fresh)
+
+
+def test_an_office_only_kind_is_the_office_s_alone_on_every_path(office, leader, coord_a, faculty_a):
+    """A passport is personal data as a whole (``OFFICE_ONLY``): its own faculty's coordinator
+    and a leader neither see, create nor change it, whichever generic path asks."""
+    from tests.factories import StaffMemberFactory, TravelDocumentFactory
+    from trips.models import TravelDocument
+
+    document = TravelDocumentFactory(holder=StaffMemberFactory(faculty=faculty_a))
+    assert list(access.scope_for(office, TravelDocument.objects.all())) == [document]
+    assert access.can_view(office, document) and access.can_create(office, TravelDocument)
+    for user in (leader, coord_a):
+        assert not access.scope_for(user, TravelDocument.objects.all()).exists()
+        assert not access.can_view(user, document)
+        assert not access.can_create(user, TravelDocument)
+        assert not access.can_edit(user, document)
+        with pytest.raises(Http404):
+            access.get_visible_or_404(user, TravelDocument.objects.all(), pk=document.pk)

@@ -154,9 +154,67 @@ add({
     "trips:trip-step": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
                             args=lambda world: [world.trip.pk, "submit"]),
     # --- trips: passports and permits (trips/views_passports.py) ---
+    # The registry is the office's (a document's number is personal data): 403 for everyone else,
+    # another faculty's coordinator included.
+    **crud("trips", "passport", "travel_document", listing=OFFICE_PAGE, create=OFFICE_PAGE, detail=OFFICE_PAGE,
+           edit=OFFICE_PAGE),
+    "trips:passport-lend": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
+                                args=pk_of("travel_document"),
+                                data=lambda world: {"trip": world.trip.pk, "on": "2026-01-05"}),
+    "trips:passport-return": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
+                                  args=pk_of("travel_document"), data=lambda world: {"on": "2026-01-05"}),
+    "trips:passport-custody": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
+                                   args=pk_of("travel_document"),
+                                   data=lambda world: {"custody": "cancelled", "on": "2026-01-05", "note": "遗失"}),
+    "trips:block-lift": Case(answers(office=DONE, leader=403, own=403, other=403), method="post",
+                             args=pk_of("faculty_a"),
+                             data=lambda world: {"reason": "已说明情况", "until": "2099-12-31"}),
     # --- trips: briefing, visas, travel, report, spending, closing (trips/views_travel.py) ---
+    # The faculty (or the office) confirms briefings, keeps visas, files the report and the spending;
+    # a leader reads the trip but writes none of it. (Departure, return and closing: trips:trip-step.)
+    "trips:trip-briefing": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                args=lambda world: [world.cleared_trip.pk, world.cleared_trip.members.get().pk]),
+    "trips:trip-visa-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                args=pk_of("cleared_trip"),
+                                data=lambda world: {"visa-member": world.cleared_trip.members.get().pk,
+                                                    "visa-country": "JP", "visa-status": "not_needed"}),
+    "trips:trip-visa-edit": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                 args=lambda world: [world.cleared_trip.pk, world.trip_visa.pk],
+                                 data=lambda world: {f"visa{world.trip_visa.pk}-status": "refused"}),
+    "trips:trip-visa-delete": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                   args=lambda world: [world.cleared_trip.pk, world.trip_visa.pk],
+                                   data=lambda world: {"confirmed": "1"}),
+    "trips:trip-report": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                              args=pk_of("back_trip"),
+                              data=lambda world: {"report-report_text": "补充报告", "report-version": "1"}),
+    "trips:trip-report-download": Case(FACULTY_RECORD, args=pk_of("back_trip")),
+    "trips:trip-spending": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                args=pk_of("back_trip"),
+                                data=lambda world: {f"spending-{name}": "100" for name in (
+                                    "spent_travel", "spent_accommodation", "spent_meals", "spent_incidentals",
+                                    "spent_registration", "spent_other")} | {"spending-version": "1"}),
     # --- trips: change requests, annual plan, itinerary, invitation, objections (trips/views_changes.py) ---
+    # The annual outbound plan: each faculty's coordinator files their own; leaders read.
+    **coordinated("trips", "tripplan", "trip_plan"),
+    # The itinerary, like the group: its faculty (or the office) while the application can change.
+    "trips:trip-day-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("trip"),
+                               method="post"),
+    # The invitation letter: whoever sees the trip downloads it.
+    "trips:trip-invitation": Case(FACULTY_RECORD, args=lambda world: [world.trip.pk, "letter"]),
+    # Objections to a notice and their outcome: the office records them.
+    "trips:trip-objection-add": Case(answers(office=DONE, leader=403, own=403, other=404), args=pk_of("trip"),
+                                     method="post", data=lambda world: {"text": "名单与公示不一致。"}),
+    "trips:trip-objection-outcome": Case(answers(office=DONE, leader=403, own=403, other=404), method="post",
+                                         args=lambda world: [world.trip.pk, world.trip_objection.pk],
+                                         data=lambda world: {"outcome": "经核实，名单无误。"}),
     # --- trips: calendar and iCalendar feed (trips/views_calendar.py) ---
+    # The month view: office and leaders see every faculty, a coordinator their own (scoped).
+    "trips:calendar": Case(EVERY_ROLE),
+    # Each signed-in user's own feed address (creating or resetting it redirects back).
+    "trips:calendar-feed": [Case(EVERY_ROLE),
+                            Case(answers(office=DONE, leader=DONE, own=DONE, other=DONE), method="post")],
+    # The feed itself: the secret token is the credential, no session needed.
+    "trips:ical": Case(answers(anonymous=200), args=lambda world: [world.calendar_feed.token]),
 })
 add({
     # The faculty's coordinator (or the office) submits the plan; a leader never does.
@@ -329,3 +387,4 @@ add(api("program", "program"))
 add(api("program-enrollment", "enrollment"))
 add(api("program-course", "course"))
 add(api("program-training", "training"))
+add(api("trip", "trip"))

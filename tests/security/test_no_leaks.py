@@ -112,6 +112,11 @@ def faculty_b_records(world):
     r["import_job"] = ImportJob.objects.create(user=world.other, kind="mobilities",
                                                original_name=f"{marked('upload')}.xlsx",
                                                status=ImportJob.Status.CHECKED, total=0)
+    # Faculty B's trip abroad (calendar, feed, API, the trips export) and a passport of its
+    # staff (the office-only passports export).
+    r["calendar_trip"] = factories.TripFactory(faculty=b, title=marked("trip-title"), status="cleared")
+    factories.TripMemberFactory(trip=r["calendar_trip"], staff_member=r["staff_member"])
+    r["calendar_passport"] = factories.TravelDocumentFactory(holder=r["staff_member"], number="MARKPP0001")
     # The assessment counts B's records too (the run is made after them).
     world.assessment_run  # noqa: B018
     return r
@@ -186,7 +191,10 @@ def exports(world) -> list[str]:
             if getattr(resolve(url).func, "view_class", None) and getattr(resolve(url).func.view_class,
                                                                           "export_kind", None):
                 urls += [f"{url}?export=csv", f"{url}?export=xlsx"]
+    # An office-only kind (passports) is refused to a coordinator outright (tests/trips/test_trip_exchange.py).
     for kind in registry.kinds():
+        if kind.office_only:
+            continue
         urls += [reverse("dataexchange:export", args=[kind.name, fmt]) for fmt in ("csv", "xlsx")]
     return urls
 

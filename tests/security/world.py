@@ -20,6 +20,7 @@ from exchanges.models import Mobility
 from faculties.models import CoordinatorMembership, InternationalizationPlan, PlanAttachment
 from programs.models import CooperativeProgram
 from tests import factories
+from trips.models import CalendarFeed
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -46,9 +47,47 @@ class World:
         return self.trip.members.get()
 
     # --- trips: passports and permits ---
+    @cached_property
+    def travel_document(self):
+        return factories.TravelDocumentFactory(holder=factories.StaffMemberFactory(faculty=self.faculty_a))
+
     # --- trips: briefing, visas, travel, report, spending ---
+    @cached_property
+    def cleared_trip(self):
+        """A trip of faculty A approved for travel, its member not briefed yet, with a visa applied for."""
+        trip = factories.TripFactory(faculty=self.faculty_a, status="cleared")
+        member = factories.TripMemberFactory(trip=trip)
+        factories.TripCountryFactory(trip=trip)
+        factories.VisaFactory(member=member, country="JP")
+        return trip
+
+    @cached_property
+    def trip_visa(self):
+        return self.cleared_trip.members.get().visas.get()
+
+    @cached_property
+    def back_trip(self):
+        """A trip of faculty A back home, its report filed as a PDF."""
+        trip = factories.TripFactory(faculty=self.faculty_a, status="back", report_text="出访报告",
+                                     report_submitted_at=timezone.now())
+        factories.TripMemberFactory(trip=trip)
+        factories.TripCountryFactory(trip=trip)
+        trip.report_file.save("report.pdf", ContentFile(PDF_BYTES))
+        return trip
+
     # --- trips: change requests, annual plan, itinerary, invitation, objections ---
+    @cached_property
+    def trip_plan(self):
+        return factories.TripPlanFactory(faculty=self.faculty_a)
+
+    @cached_property
+    def trip_objection(self):
+        return factories.TripObjectionFactory(trip=self.trip)
+
     # --- trips: calendar and iCalendar feed ---
+    @cached_property
+    def calendar_feed(self):
+        return CalendarFeed.objects.create(user=self.own, token="world-calendar-feed-token-0123456789")
 
     # --- faculties ------------------------------------------------------------------------------
     @cached_property

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import translation
 
 from intlportal.models import WorkflowTransition
 from intlportal.workflow import WorkflowError
 from notifications.models import Notification
-from tests.factories import StaffMemberFactory, UserFactory
+from tests.factories import INVITATION_PDF, StaffMemberFactory, UserFactory
 from trips import services
 from trips.models import Trip, TripCountry, TripMember
 
@@ -29,14 +31,19 @@ def english():
 
 
 DEPARTS, RETURNS = D(2026, 3, 20), D(2026, 3, 27)
+TITLES = itertools.count(1)
 
 
 def make_trip(faculty, *, senior=False, countries=("JP",), departs=DEPARTS, returns=RETURNS, **fields) -> Trip:
-    values = {"faculty": faculty, "title": "赴日本参加学术会议", "purpose": Trip.Purpose.CONFERENCE,
+    # A title of its own: a faculty's trip is unique by title and departure (trips 0003).
+    values = {"faculty": faculty, "title": f"赴日本参加学术会议 {next(TITLES)}", "purpose": Trip.Purpose.CONFERENCE,
               "inviting_institution": "东京大学", "departs_on": departs, "returns_on": returns,
               "funding_source": Trip.Funding.HOST, "in_annual_plan": True, "budget_travel": Decimal("8000")}
     values.update(fields)
-    trip = Trip.objects.create(**values)
+    trip = Trip(**values)
+    # A submission needs the invitation letter (trips.services._complete).
+    trip.invitation.save("invitation.pdf", ContentFile(INVITATION_PDF), save=False)
+    trip.save()
     TripMember.objects.create(trip=trip, staff_member=StaffMemberFactory(faculty=faculty),
                               role=TripMember.Role.LEADER, senior_post=senior)
     for code in countries:

@@ -14,9 +14,10 @@ def test_the_demo_has_a_trip_at_each_step_and_seeding_again_adds_none():
     call_command("seed_demo", password="demo-pass-1", stdout=io.StringIO())
     S = Trip.Status
     assert sorted(Trip.objects.values_list("status", flat=True)) == sorted(
-        [S.DRAFT, S.FACULTY_APPROVED, S.OFFICE_APPROVED, S.CHANGES_REQUESTED, S.ON_NOTICE, S.CLEARED])
+        [S.DRAFT, S.FACULTY_APPROVED, S.OFFICE_APPROVED, S.CHANGES_REQUESTED, S.ON_NOTICE, S.CLEARED, S.CHANGING,
+         S.TRAVELLING, S.BACK, S.CLOSED])  # travelling, back and closed: trips.demo.seed_travel
     waiting = Trip.objects.get(status=S.OFFICE_APPROVED)
     assert waiting.needs_leader  # on the leader's queue
     assert Trip.objects.get(status=S.ON_NOTICE).notice_ends_on >= timezone.localdate()
     call_command("seed_demo", password="demo-pass-1", stdout=io.StringIO())
-    assert Trip.objects.count() == 6
+    assert Trip.objects.count() == 10  # with the change request and the three travelled (trips.demo)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from intlportal.models import WorkflowTransition
-from tests.factories import StaffMemberFactory, TripCountryFactory, TripFactory, TripMemberFactory
+from tests.factories import INVITATION_PDF, StaffMemberFactory, TripCountryFactory, TripFactory, TripMemberFactory
 from trips.models import Trip
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def test_a_coordinator_applies_adds_the_group_and_submits(coord_a_client, facult
         "returns_on": today + datetime.timedelta(days=46), "funding_source": "host", "in_annual_plan": "on",
         "budget_travel": "9000", "budget_accommodation": "0", "budget_meals": "0", "budget_incidentals": "0",
         "budget_registration": "0", "budget_other": "0",
+        "invitation": SimpleUploadedFile("邀请函.pdf", INVITATION_PDF, content_type="application/pdf"),
     })
     assert response.status_code == 302, response.context["form"].errors
     trip = Trip.objects.get(title="赴德国参加学术会议")
