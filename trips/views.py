@@ -16,51 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from intlportal import access
-from intlportal.views import Column, RecordDeleteView, RecordDetailView, RecordPages, RecordUpdateView
-from intlportal.workflow import WorkflowError, timeline
-from trips import changes, filters, forms, services, travel, views_changes, views_passports, views_travel
-from trips.models import BUDGET_LINES, Trip, TripCountry, TripDay, TripMember
+from intlportal.views import Column, RecordDeleteView, RecordPages, RecordUpdateView
+from intlportal.workflow import WorkflowError
+from trips import changes, filters, forms, page, services, travel
+from trips.models import Trip, TripCountry, TripDay, TripMember
+from trips.page import TripDetail
 
 S = Trip.Status
 can_change = services.can_change
-
-
-class TripDetail(RecordDetailView):
-    template_name = "trips/trip_detail.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        trip, user = self.object, self.request.user
-        changeable = can_change(user, trip)
-        steps = services.available_steps(user, trip)
-        today = timezone.localdate()
-        ctx.update(
-            can_edit=changeable, can_delete=changeable and trip.status == S.DRAFT, can_change_parts=changeable,
-            can_submit="submit" in steps, can_approve="approve" in steps,
-            can_leader_approve="leader-approve" in steps, can_return="return" in steps,
-            can_withdraw="withdraw" in steps, can_clear="clear" in steps,
-            notice_over=trip.notice_ends_on is not None and today > trip.notice_ends_on,
-            leader_reasons=services.leader_reasons(trip),
-            members=trip.members.select_related("staff_member"),
-            countries=trip.countries.all(),
-            budget=[(Trip._meta.get_field(name).verbose_name, getattr(trip, name)) for name in BUDGET_LINES],
-            timeline=_labelled(timeline(trip)),
-            member_form=forms.TripMemberForm(user=user, trip=trip) if changeable else None,
-            country_form=forms.TripCountryForm(user=user, trip=trip) if changeable else None,
-            earliest_departure=services.earliest_departure(today),
-        )
-        # Each part of the trip's page adds what it shows (its panel is trips/_<part>_panel.html).
-        for part in (views_changes, views_travel, views_passports):
-            ctx.update(part.detail_context(self.request, trip))
-        return ctx
-
-
-def _labelled(steps) -> list:
-    labels = dict(S.choices)
-    steps = list(steps)
-    for entry in steps:
-        entry.to_label = labels.get(entry.to_state, entry.to_state)
-    return steps
 
 
 class TripUpdate(RecordUpdateView):
@@ -120,9 +83,8 @@ def member_add(request, pk: int):
     if form.is_valid():
         form.save()
         messages.success(request, _("%(person)s was added to the group.") % {"person": form.instance.staff_member})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(trip)
+        return redirect(trip)
+    return page.show_invalid(request, trip, member_form=form)
 
 
 @require_POST
@@ -132,9 +94,8 @@ def country_add(request, pk: int):
     if form.is_valid():
         form.save()
         messages.success(request, _("%(country)s was added to the trip.") % {"country": form.instance.country.name})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(trip)
+        return redirect(trip)
+    return page.show_invalid(request, trip, country_form=form)
 
 
 @require_POST

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from intlportal import access, uploads
 from intlportal.views import Column, RecordCreateView, RecordDetailView, RecordListView, RecordPages
 from intlportal.workflow import WorkflowError
-from trips import changes, filters, forms, services
+from trips import changes, filters, forms, page, services
 from trips.models import Trip, TripObjection, TripPlan
 
 S = Trip.Status
@@ -85,6 +85,7 @@ def _errors(form) -> str:
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
+@page.part
 def detail_context(request, trip) -> dict:
     """What this part adds to the trip's page (``trips.views.TripDetail``)."""
     user = request.user
@@ -118,9 +119,8 @@ def day_add(request, pk: int):
         form.save()
         messages.success(request, _("The day %(day)s was added to the itinerary.") % {
             "day": form.instance.day.isoformat()})
-    else:
-        messages.error(request, _errors(form))
-    return redirect(trip)
+        return redirect(trip)
+    return page.show_invalid(request, trip, day_form=form)
 
 
 def invitation_download(request, pk: int, which: str):

@@ -32,7 +32,7 @@ from intlportal.views import (
     safe_return_url,
 )
 from intlportal.workflow import WorkflowError
-from trips import passports, services
+from trips import page, passports, services
 from trips.forms_passports import (
     BlockLiftForm,
     CustodyForm,
@@ -254,6 +254,7 @@ urlpatterns = [
 ]
 
 
+@page.part
 def detail_context(request, trip: Trip) -> dict:
     """What this part adds to the trip's page (``trips.views.TripDetail``): for the office, each
     member's documents with a lend and a return form; for everyone who sees the trip, the custody

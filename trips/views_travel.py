@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from intlportal import access, uploads
 from intlportal.versioning import StaleEdit
 from intlportal.workflow import WorkflowError
-from trips import services, travel
+from trips import page, services, travel
 from trips.forms_travel import ReportForm, SpendingForm, VisaForm
 from trips.models import BUDGET_LINES, SPENT_LINES, Trip, TripMember, Visa
 
@@ -60,7 +60,7 @@ def briefing(request, pk: int, member_pk: int):
 def visa_add(request, pk: int):
     trip = _acting(request, pk)
     form = VisaForm(request.POST, user=request.user, trip=trip, prefix="visa")
-    return _save_visa(request, trip, form, _("The visa was added."))
+    return _save_visa(request, trip, form, _("The visa was added."), key="travel_visa_form")
 
 
 @require_POST
@@ -71,22 +71,23 @@ def visa_edit(request, pk: int, visa_pk: int):
     return _save_visa(request, trip, form, _("The visa was changed."))
 
 
-def _save_visa(request, trip, form, done: str):
+def _save_visa(request, trip, form, done: str, key: str | None = None):
+    """Save a visa; a refused one comes back on the trip's page as typed (the add form, ``key``)."""
     if not travel.may_keep_visas(request.user, trip):
         messages.error(request, _("The visas of a closed or withdrawn trip no longer change."))
         return redirect(trip)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            travel.save_visa(visa=form.save(commit=False), by=request.user)
+        except (ValidationError, WorkflowError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, done)
+            return redirect(trip)
+    if key is None:  # a visa's own edit form among many: its errors as a message
         messages.error(request, _errors(form))
         return redirect(trip)
-    try:
-        travel.save_visa(visa=form.save(commit=False), by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
-    return redirect(trip)
+    return page.show_invalid(request, trip, **{key: form})
 
 
 @require_POST
@@ -109,19 +110,8 @@ def visa_delete(request, pk: int, visa_pk: int):
 def report(request, pk: int):
     trip = _acting(request, pk)
     form = ReportForm(request.POST, request.FILES, instance=trip, user=request.user, prefix="report")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect(trip)
-    try:
-        travel.submit_report(trip=form.save(commit=False), by=request.user,
-                             expected_version=form.cleaned_data["version"])
-    except StaleEdit:
-        _stale(request)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The trip report was filed."))
-    return redirect(trip)
+    return _save_versioned(request, trip, form, "travel_report_form", travel.submit_report,
+                           _("The trip report was filed."))
 
 
 def report_download(request, pk: int):
@@ -133,19 +123,25 @@ def report_download(request, pk: int):
 def spending(request, pk: int):
     trip = _acting(request, pk)
     form = SpendingForm(request.POST, instance=trip, user=request.user, prefix="spending")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return redirect(trip)
-    try:
-        travel.record_spending(trip=form.save(commit=False), by=request.user,
-                               expected_version=form.cleaned_data["version"])
-    except StaleEdit:
-        _stale(request)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The spending was recorded."))
-    return redirect(trip)
+    return _save_versioned(request, trip, form, "travel_spending_form", travel.record_spending,
+                           _("The spending was recorded."))
+
+
+def _save_versioned(request, trip, form, key: str, service, done: str):
+    """The report's and the spending's form: saved through ``service`` under the version lock;
+    refused, it comes back on the trip's page as typed, with the reason."""
+    if form.is_valid():
+        try:
+            service(trip=form.save(commit=False), by=request.user, expected_version=form.cleaned_data["version"])
+        except StaleEdit:
+            _stale(request)
+            return redirect(trip)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(trip)
+    return page.show_invalid(request, trip, **{key: form})
 
 
 urlpatterns = [
@@ -159,6 +155,7 @@ urlpatterns = [
 ]
 
 
+@page.part
 def detail_context(request, trip) -> dict:
     """What this part adds to the trip's page (``trips.views.TripDetail``)."""
     user = request.user

@@ -25,6 +25,7 @@ from typing import Any
 
 LOGIN = "login"  # 302 to the sign-in page
 DONE = 302  # a POST that was carried out, redirecting back
+REFUSED_FORM = 400  # a POST taken and refused by its form: the page again, as typed, with the errors
 PERSONAS = ("anonymous", "office", "leader", "own", "other")
 
 
@@ -41,6 +42,9 @@ OFFICE_PAGE = answers(leader=403, own=403, other=403)        # the office's own 
 COORDINATORS_CREATE = answers(leader=403)                    # a form for a kind coordinators keep
 OFFICE_CREATES = answers(leader=403, own=403, other=403)     # a form for a kind the office keeps
 OWN_EDITS = answers(leader=403, other=404)                   # faculty A's record, coordinators keep it
+# A form on faculty A's trip page (a member, a country, a day, a visa): the matrix's empty post is
+# refused by the form and the page comes back with it (400); a leader may not, faculty B finds nothing.
+PANEL_FORM = answers(office=REFUSED_FORM, leader=403, own=REFUSED_FORM, other=404)
 OFFICE_EDITS = answers(leader=403, own=403, other=404)       # faculty A's record, the office keeps it
 # A record the office verified (intlportal.verification): its coordinator may propose changes,
 # but only the office deletes it.
@@ -144,9 +148,9 @@ add(crud("trips", "trip", "trip", create=COORDINATORS_CREATE, detail=FACULTY_REC
 add({
     "trips:notice": Case(EVERY_ROLE),
     # The application's group and countries: its faculty (or the office) while it is a draft.
-    "trips:trip-member-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("trip"),
+    "trips:trip-member-add": Case(PANEL_FORM, args=pk_of("trip"),
                                   method="post"),
-    "trips:trip-country-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("trip"),
+    "trips:trip-country-add": Case(PANEL_FORM, args=pk_of("trip"),
                                    method="post"),
     "trips:trip-part-delete": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
                                    args=lambda world: [world.trip.pk, "member", world.trip_member.pk]),
@@ -174,7 +178,7 @@ add({
     # a leader reads the trip but writes none of it. (Departure, return and closing: trips:trip-step.)
     "trips:trip-briefing": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
                                 args=lambda world: [world.cleared_trip.pk, world.cleared_trip.members.get().pk]),
-    "trips:trip-visa-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+    "trips:trip-visa-add": Case(PANEL_FORM, method="post",
                                 args=pk_of("cleared_trip"),
                                 data=lambda world: {"visa-member": world.cleared_trip.members.get().pk,
                                                     "visa-country": "JP", "visa-status": "not_needed"}),
@@ -197,7 +201,7 @@ add({
     # The annual outbound plan: each faculty's coordinator files their own; leaders read.
     **coordinated("trips", "tripplan", "trip_plan"),
     # The itinerary, like the group: its faculty (or the office) while the application can change.
-    "trips:trip-day-add": Case(answers(office=DONE, leader=403, own=DONE, other=404), args=pk_of("trip"),
+    "trips:trip-day-add": Case(PANEL_FORM, args=pk_of("trip"),
                                method="post"),
     # The invitation letter: whoever sees the trip downloads it.
     "trips:trip-invitation": Case(FACULTY_RECORD, args=lambda world: [world.trip.pk, "letter"]),

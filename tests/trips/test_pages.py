@@ -63,9 +63,12 @@ def test_a_member_of_another_faculty_is_not_offered(coord_a_client, trip, facult
     stranger = StaffMemberFactory(faculty=faculty_b)
     form = coord_a_client.get(trip.get_absolute_url()).context["member_form"]
     assert stranger not in form.fields["staff_member"].queryset
-    coord_a_client.post(reverse("trips:trip-member-add", args=[trip.pk]), {"staff_member": stranger.pk,
-                                                                           "role": "member"})
+    refused = coord_a_client.post(reverse("trips:trip-member-add", args=[trip.pk]),
+                                  {"staff_member": stranger.pk, "role": "member", "senior_post": "on"})
     assert trip.members.count() == 1
+    # The trip's page again, the form as typed (the post ticked) and the reason on its field.
+    form = refused.context["member_form"]
+    assert refused.status_code == 400 and form.errors["staff_member"] and form["senior_post"].value() is True
 
 
 def test_the_chain_through_the_pages_with_a_leader(coord_a_client, office_client, leader_client, trip):

@@ -111,8 +111,12 @@ def test_adding_a_visa_and_a_refusal_with_its_reason(coord_a_client, faculty_a):
     bad = {"visa-member": member.pk, "visa-country": "JP", "visa-status": "granted",
            "visa-valid_from": str(trip.departs_on + datetime.timedelta(days=1)),
            "visa-valid_until": str(trip.returns_on)}
-    response = coord_a_client.post(url, bad, follow=True)
-    assert "does not cover the days in Japan" in messages_of(response)[0] and not Visa.objects.exists()
+    response = coord_a_client.post(url, bad)
+    # Refused: the trip's page again (400) with the form as typed and the reason on it.
+    form = response.context["travel_visa_form"]
+    assert response.status_code == 400 and not Visa.objects.exists()
+    assert "does not cover the days in Japan" in " ".join(e for errors in form.errors.values() for e in errors)
+    assert form["valid_from"].value() == bad["visa-valid_from"]
     good = bad | {"visa-valid_from": str(trip.departs_on), "visa-kind": "official"}
     response = coord_a_client.post(url, good, follow=True)
     assert messages_of(response) == ["The visa was added."]
@@ -139,8 +143,12 @@ def test_the_report_takes_a_pdf_checked_by_content_and_downloads_for_its_faculty
     trip = trip_of(faculty_a, status=S.BACK)
     url = reverse("trips:trip-report", args=[trip.pk])
     fake = SimpleUploadedFile("report.pdf", b"not a pdf at all", content_type="application/pdf")
-    response = coord_a_client.post(url, {"report-version": trip.version, "report-report_file": fake}, follow=True)
-    assert "not a PDF" in messages_of(response)[0]
+    typed = "与东京大学商定明年互派教师。"
+    response = coord_a_client.post(url, {"report-version": trip.version, "report-report_text": typed,
+                                         "report-report_file": fake})
+    form = response.context["travel_report_form"]
+    assert response.status_code == 400 and "not a PDF" in " ".join(form.errors["report_file"])
+    assert typed in response.content.decode()  # what was typed is still there
     assert Trip.objects.get(pk=trip.pk).report_submitted_at is None
     real = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
     response = coord_a_client.post(url, {"report-version": trip.version, "report-report_text": "出访总结",
