@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,6 +35,10 @@ class User(AbstractUser):
         return f"{full} ({self.username})" if full else self.username
 
 
+# The size of the history's ``history_change_reason`` column (django-simple-history's default).
+CHANGE_REASON_CHARS = 100
+
+
 class RecordHistory(HistoricalRecords):
     """The history of every record kind; a kind leaves personal data out of it by naming the
     fields in ``HISTORY_EXCLUDED_FIELDS`` (one instance serves every kind, so the exclusion is
@@ -42,6 +47,13 @@ class RecordHistory(HistoricalRecords):
     def fields_included(self, model):
         excluded = {*self.excluded_fields, *getattr(model, "HISTORY_EXCLUDED_FIELDS", ())}
         return [field for field in model._meta.fields if field.name not in excluded]
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        # The reason is a workflow step's or a verification's comment, which may be long; the
+        # history keeps its first 100 characters (the column's size: PostgreSQL refuses more),
+        # and the step's own record (``WorkflowTransition``) keeps it whole.
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        return Truncator(str(reason)).chars(CHANGE_REASON_CHARS) if reason else reason
 
     def create_history_model(self, model, inherited):
         history_model = super().create_history_model(model, inherited)

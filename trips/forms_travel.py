@@ -11,6 +11,14 @@ from intlportal.forms import DateInput, ScopedModelForm
 from trips.models import SPENT_LINES, Trip, TripMember, Visa
 
 
+def _group_and_countries(trip: Trip) -> tuple[list, set]:
+    """The trip's members and country codes, read once for all the visa forms of its page."""
+    if not hasattr(trip, "_visa_form_choices"):
+        members = list(TripMember.objects.filter(trip=trip).select_related("staff_member"))
+        trip._visa_form_choices = (members, set(trip.countries.values_list("country", flat=True)))
+    return trip._visa_form_choices
+
+
 class VisaForm(forms.ModelForm):
     """A member's visa for a country of the trip (a visa is no versioned record: the form has
     no ``version``)."""
@@ -26,8 +34,11 @@ class VisaForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.fields["member"].queryset = TripMember.objects.filter(trip=trip).select_related("staff_member")
-        codes = list(trip.countries.values_list("country", flat=True))
+        members, codes = _group_and_countries(trip)
+        member = self.fields["member"]
+        member.queryset = TripMember.objects.filter(trip=trip)  # what a posted choice is checked against
+        # Offered from the group read once per trip: a page shows one form per visa.
+        member.choices = [("", member.empty_label), *((m.pk, member.label_from_instance(m)) for m in members)]
         self.fields["country"].choices = [(c, n) for c, n in self.fields["country"].choices if c in codes]
         if self.instance.pk:
             # A visa stays the member's and the country's: to change those, remove it and add another.

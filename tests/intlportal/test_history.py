@@ -135,3 +135,23 @@ def test_a_history_page_query_count_does_not_grow_with_changes(office_client, fa
     # the navbar's unread notifications
     with django_assert_num_queries(7):
         office_client.get(history_url(faculty_a))
+
+
+def test_a_long_step_comment_is_kept_whole_by_the_step_and_cut_to_its_column_in_the_history(
+        coord_a, office, faculty_a):
+    """A workflow step's comment becomes the history row's reason, a column of 100 characters
+    that PostgreSQL enforces: the history keeps its start, the step keeps it whole."""
+    from intlportal.models import CHANGE_REASON_CHARS, WorkflowTransition
+    from tests.factories import TripCountryFactory, TripFactory, TripMemberFactory
+    from trips import services
+
+    trip = TripFactory(faculty=faculty_a)
+    TripMemberFactory(trip=trip)
+    TripCountryFactory(trip=trip)
+    services.submit(trip=trip, by=coord_a)
+    comment = "请补充邀请函中文译文，并逐日说明日程安排、经费来源与预算测算依据。" * 8  # 280 characters
+    services.return_for_changes(trip=trip, by=office, comment=comment)
+
+    reason = trip.history.latest("history_id").history_change_reason
+    assert len(reason) <= CHANGE_REASON_CHARS and reason.startswith(comment[:50])
+    assert WorkflowTransition.objects.filter(object_id=trip.pk).latest("at").comment == comment
