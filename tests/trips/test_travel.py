@@ -379,17 +379,3 @@ def test_the_steps_are_offered_to_who_may_take_them(office, coord_a, leader, fac
     back = back_trip(faculty_a)
     assert "close" in services.available_steps(office, back)
     assert "close" not in services.available_steps(coord_a, back)
-
-
-def test_the_demo_has_trips_travelled_and_closed_and_visas_in_every_status():
-    import io
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", password="demo-pass-1", stdout=io.StringIO())
-    closed = Trip.objects.get(status=S.CLOSED)
-    assert closed.members.exists() and not closed.members.filter(mobility__isnull=True).exists()
-    assert Trip.objects.get(status=S.BACK).report_submitted_at is not None
-    assert Trip.objects.filter(status=S.TRAVELLING).exists()
-    assert set(Visa.objects.values_list("status", flat=True)) == set(Visa.Status.values)
-    assert TripMember.objects.filter(briefed_at__isnull=False).exists()
