@@ -14,6 +14,8 @@
 #      (tests/security/test_races.py); exactly one wins, the others get the stale-edit page,
 #      zero 500s, zero lost updates.  PostgreSQL at $RACE_DATABASE_URL (default below).
 # Self-contained: installs its pinned tools from requirements-dev.txt when they are missing.
+# SECURITY_SUITES_RAN=1 (.ci/run, right after the whole suite on SQLite and PostgreSQL) leaves
+# out 4-6, which those runs hold already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +72,10 @@ else
   echo "(Set SECURITY_REQUIRE_PIP_AUDIT=1 to make this fatal where the API is reachable.)"
 fi
 
+if [ "${SECURITY_SUITES_RAN:-0}" = 1 ]; then
+  # .ci/run has just run these tests in the whole suite, on SQLite and on PostgreSQL.
+  step "security tests, spreadsheet bombs and races: run by the suites on SQLite and PostgreSQL"
+else
 step "security tests (permission matrix, error pages, CSP, sessions, uploads)"
 check "security tests" "$PY" -m pytest tests/security -q -n 2
 
@@ -83,6 +89,7 @@ step "race test of concurrent saves on SQLite and PostgreSQL"
 check "race test (SQLite)" env -u DATABASE_URL timeout 300 "$PY" -m pytest -q -n 0 tests/security/test_races.py
 check "race test (PostgreSQL)" env DATABASE_URL="${RACE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal_race}" \
   timeout 300 "$PY" -m pytest -q -n 0 tests/security/test_races.py
+fi
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
