@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from intlportal import access
+from trips import passports
 from trips.models import CalendarFeed, Trip, TripMember
 
 S = Trip.Status
@@ -163,7 +164,6 @@ def feed_calendar(user, *, base_url: str) -> icalendar.Calendar:
     cal.add("calscale", "GREGORIAN")
     host = base_url.split("//", 1)[-1].split("/", 1)[0] or "intlportal"
     today = timezone.localdate()
-    due_days = datetime.timedelta(days=settings.TRIP_REPORT_DUE_DAYS)
     with translation.override(user.language or settings.LANGUAGE_CODE):
         cal.add("x-wr-calname", _("Trips abroad"))
         trips = visible_trips(user).filter(returns_on__gte=today - datetime.timedelta(days=FEED_PAST_DAYS))
@@ -192,7 +192,7 @@ def feed_calendar(user, *, base_url: str) -> icalendar.Calendar:
                     _("Public notice ends: %(title)s") % {"title": trip.title},
                     trip.notice_ends_on, trip.notice_ends_on, stamp=stamp, url=link))
             if trip.status == S.BACK and trip.report_submitted_at is None:
-                due = trip.returns_on + due_days
+                due = passports.report_due_on(trip)
                 cal.add_component(_event(
                     f"trip-{trip.pk}-report@{host}",
                     _("Trip report due: %(title)s") % {"title": trip.title},

@@ -4,7 +4,6 @@ evidence awaiting the office's verification, where the office verifies or reject
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +20,7 @@ from faculties.models import InternationalizationPlan
 from intlportal import access
 from intlportal.models import Verification
 from staff.models import EXPIRY_WARNING_DAYS
+from trips import passports
 from workqueue import selectors, services
 from workqueue.forms import VerificationFilterForm
 
@@ -100,7 +100,7 @@ def build_sections() -> list[Section]:
                       more_url=reverse("trips:trip-list") + "?status=back"),
               selectors.trip_reports_overdue(),
               lambda t: Item(str(t), t.get_absolute_url() + "#travel", str(t.faculty),
-                             t.returns_on + timedelta(days=settings.TRIP_REPORT_DUE_DAYS))),
+                             passports.report_due_on(t))),
         _fill(Section("agreements", _("Agreements expiring within %(days)s days") % expiry,
                       _("No active agreement expires in the next %(days)s days.") % expiry,
                       more_url=reverse("exchanges:agreement-list") + "?validity=expiring"),
