@@ -493,6 +493,8 @@ class Event(VerifiedRecord):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"))
+    # For a lecture: who gave it (filled in from a foreign visit's programme, visits.services).
+    speaker = models.CharField(_("speaker"), max_length=100, blank=True)
     partners = models.ManyToManyField(PartnerInstitution, verbose_name=_("partners"), blank=True,
                                       related_name="events")
     participants_total = models.PositiveIntegerField(_("participants"), default=0)

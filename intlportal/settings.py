@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "exchanges",
     "programs",
     "trips",
+    "visits",
+    "documents",
     "assessment",
     "dataexchange",
     "notifications",
@@ -421,6 +423,18 @@ TRIP_LEADER_COUNTRIES_ABOVE = env_int("TRIP_LEADER_COUNTRIES_ABOVE", 2)
 TRIP_PASSPORT_RETURN_DAYS = env_int("TRIP_PASSPORT_RETURN_DAYS", 7)
 TRIP_REPORT_DUE_DAYS = env_int("TRIP_REPORT_DUE_DAYS", 30)
 TRIP_BLOCK_AFTER_REMINDERS = env_int("TRIP_BLOCK_AFTER_REMINDERS", 2)
+
+# Foreign visits (visits/services.py): a university leader approves, after the office, a visit
+# whose reception budget is above VISIT_LEADER_BUDGET_ABOVE yuan, or (VISIT_LEADER_WHEN_PRESIDENT)
+# a delegation led by a university's president, rector or vice-president, or one a university
+# leader receives.
+VISIT_LEADER_BUDGET_ABOVE = env_int("VISIT_LEADER_BUDGET_ABOVE", 30000)
+VISIT_LEADER_WHEN_PRESIDENT = env_bool("VISIT_LEADER_WHEN_PRESIDENT", True)
+
+# Documents from the office's Word templates (documents/): where LibreOffice is installed
+# (``soffice``, e.g. Debian's libreoffice-writer-nogui), a generated document is also offered
+# as PDF; the .docx never depends on it.  Empty: look for ``soffice`` on the PATH.
+DOCUMENTS_SOFFICE = env_str("DOCUMENTS_SOFFICE", "")
 
 # Plans covering a year are due at the office by this day of that year (MM-DD); the nightly
 # reminders chase the ones still in draft or returned after it.

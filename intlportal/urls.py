@@ -14,6 +14,8 @@ urlpatterns = [
     path("exchanges/", include("exchanges.urls")),
     path("programs/", include("programs.urls")),
     path("abroad/", include("trips.urls")),
+    path("visits/", include("visits.urls")),
+    path("documents/", include("documents.urls")),
     path("assessment/", include("assessment.urls")),
     path("data/", include("dataexchange.urls")),
     path("notifications/", include("notifications.urls")),

@@ -32,6 +32,8 @@ LAYERS = {
     "exchanges": 3,
     "programs": 4,  # a programme's partner is an exchanges.PartnerInstitution
     "trips": 4,  # a trip's members are staff.StaffMember, its partner and funding from exchanges
+    "visits": 4,  # a visit's host is a staff.StaffMember; closing it writes exchanges' mobilities and events
+    "documents": 5,  # the office's documents are made from visits, trips and mobilities
     "assessment": 5,  # reads every domain app
     "dataexchange": 6,
     "notifications": 6,
