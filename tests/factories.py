@@ -68,6 +68,7 @@ from trips.models import (
     TripPlan,
     Visa,
 )
+from visits.models import ProgrammeItem, Visit, VisitMember
 
 
 def today() -> datetime.date:
@@ -605,3 +606,51 @@ class CustodyEventFactory(factory.django.DjangoModelFactory):
     document = factory.SubFactory(TravelDocumentFactory)
     custody = TravelDocument.Custody.IN_OFFICE
     on = factory.LazyFunction(timezone.localdate)
+
+
+# --- foreign visits (visits/) ------------------------------------------------------------------
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A draft visit a month ahead: a delegation of a named institution, received by the faculty."""
+
+    class Meta:
+        model = Visit
+
+    faculty = factory.SubFactory(FacultyFactory)
+    title = factory.Sequence(lambda n: f"德国亚琛工业大学代表团来访 {n}")
+    institution = "RWTH Aachen University"
+    country = "DE"
+    delegation_leader = "Prof. Anna Schmidt"
+    delegation_leader_position = "Dean, Faculty of Mechanical Engineering"
+    purpose = Visit.Purpose.ACADEMIC_EXCHANGE
+    arrives_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    leaves_on = factory.LazyAttribute(lambda visit: visit.arrives_on + datetime.timedelta(days=2))
+    funding_source = Visit.Funding.FACULTY
+    budget_meals = Decimal("3000")
+
+
+class VisitMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitMember
+
+    visit = factory.SubFactory(VisitFactory)
+    name = factory.Sequence(lambda n: f"Visitor {n}")
+    nationality = "DE"
+    position = "Professor"
+    passport_number = factory.Sequence(lambda n: f"C{n:08d}")
+    date_of_birth = datetime.date(1975, 5, 17)
+
+
+class ProgrammeItemFactory(factory.django.DjangoModelFactory):
+    """A lecture on the visit's first day."""
+
+    class Meta:
+        model = ProgrammeItem
+
+    visit = factory.SubFactory(VisitFactory)
+    day = factory.LazyAttribute(lambda item: item.visit.arrives_on)
+    kind = ProgrammeItem.Kind.LECTURE
+    title = factory.Sequence(lambda n: f"Lecture on additive manufacturing {n}")
+    speaker = "Prof. Anna Schmidt"
+    place = "机械楼 101"
+    participants = 60
