@@ -238,6 +238,12 @@ add({
     "faculties:plan-attachment-download": Case(FACULTY_RECORD, args=pk_of("plan_attachment")),
 })
 
+# --- foreign visits (visits/) -------------------------------------------------------------------------
+# (visits pages: rows go here)
+
+# --- documents from the office's Word templates (documents/) --------------------------------------------
+# (documents pages: rows go here)
+
 # --- staff ------------------------------------------------------------------------------------------
 add(coordinated("staff", "staffmember", "staff_member", verified=True))
 add(office_kept("staff", "contract", "contract"))
@@ -392,3 +398,4 @@ add(api("program-enrollment", "enrollment"))
 add(api("program-course", "course"))
 add(api("program-training", "training"))
 add(api("trip", "trip"))
+# --- visits in the API (api/endpoints.py): rows go here ---

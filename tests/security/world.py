@@ -34,6 +34,10 @@ class World:
         self.own = own
         self.other = other
 
+    # --- foreign visits (visits/): fixtures go here ---------------------------------------------
+
+    # --- documents (documents/): fixtures go here -----------------------------------------------
+
     # --- trips abroad ------------------------------------------------------------------------
     @cached_property
     def trip(self):
