@@ -44,6 +44,7 @@ from faculties.models import Faculty, InternationalizationPlan
 from intlportal import access
 from intlportal.views import Column, RecordCreateView, RecordDeleteView, RecordListView, RecordUpdateView
 from trips.models import Trip
+from visits.models import Visit
 
 
 def _require_role(user) -> None:
@@ -146,8 +147,9 @@ def dashboard(request):
     years = [r.year for r in runs]
     year = _year_from(request, years)
     context = {"years": years, "year": year, "run": None,
-               # A leader's only write: the trips abroad waiting for a leader's approval.
-               "trips_for_leader": Trip.objects.awaiting_leader().count() if access.is_leader(user) else 0}
+               # A leader's only writes: the trips abroad and the foreign visits waiting for a leader's approval.
+               "trips_for_leader": Trip.objects.awaiting_leader().count() if access.is_leader(user) else 0,
+               "visits_for_leader": Visit.objects.awaiting_leader().count() if access.is_leader(user) else 0}
     if year is None:
         return render(request, "assessment/dashboard.html", context)
     by_year = {r.year: r for r in runs}

@@ -64,14 +64,6 @@ def _labelled(steps) -> list:
     return steps
 
 
-def _labelled(steps) -> list:
-    labels = dict(S.choices)
-    steps = list(steps)
-    for entry in steps:
-        entry.to_label = labels.get(entry.to_state, entry.to_state)
-    return steps
-
-
 def show_invalid(request, trip: Trip, **bound_forms):
     """The trip's page again, with ``bound_forms`` (the page's context names → the refused,
     bound forms) in place of the empty ones, answered 400. The trip is read again: a model

@@ -33,8 +33,9 @@ def _money(label):
 
 class VisitQuerySet(models.QuerySet):
     def awaiting_office(self):
-        """Submitted and waiting for the office's approval."""
-        return self.filter(status=Visit.Status.SUBMITTED)
+        """Waiting for the office: submitted (to approve), or hosted (to close, which records the
+        visitors' mobilities and the lectures)."""
+        return self.filter(status__in=[Visit.Status.SUBMITTED, Visit.Status.HOSTED])
 
     def awaiting_leader(self):
         """Approved by the office and waiting for a university leader's approval."""

@@ -31,6 +31,7 @@ from programs.selectors import ProgramCheck
 from staff.models import EXPIRY_WARNING_DAYS, ForeignTeacherContract
 from trips import passports, travel
 from trips.models import Trip
+from visits.models import Visit
 
 
 def plans_to_review() -> QuerySet:
@@ -55,6 +56,12 @@ def trip_reports_overdue(*, today: date | None = None) -> QuerySet:
     """Trips back home whose report is overdue (``trips.passports.reports_overdue``, the reminders'
     rule), the longest overdue first."""
     return passports.reports_overdue(today).select_related("faculty").order_by("returns_on", "pk")
+
+
+def visits_to_act_on() -> QuerySet:
+    """Foreign visits waiting for the office: submitted (to approve), or hosted (to close, which
+    records the visitors' mobilities and the lectures); the earliest arrival first."""
+    return Visit.objects.awaiting_office().select_related("faculty").order_by("arrives_on", "pk")
 
 
 def mobilities_to_review() -> QuerySet:

@@ -13,6 +13,7 @@ from tests.factories import (
     MobilityFactory,
     PlanFactory,
     PlanTargetFactory,
+    VisitFactory,
     days,
 )
 
@@ -65,6 +66,7 @@ def _fill(faculty, coord, n):
         ContractFactory(staff_member__faculty=faculty, ends_on=days(20 + i), work_permit_expires_on=days(30 + i))
         MobilityFactory(faculty=faculty, returned=True, ends_on=days(-(40 + i)))
         MobilityFactory(faculty=faculty, status="submitted", submitted_at=timezone.now())
+        VisitFactory(faculty=faculty, status="submitted" if i % 2 else "hosted")
 
 
 @pytest.mark.parametrize("rows", [1, 25])
@@ -77,8 +79,8 @@ def test_the_work_queue_query_count_does_not_grow_with_items(office_client, facu
     # navbar's unread count; the count of evidence to verify (none here: every record is verified);
     # the trips abroad waiting for the office (one more page); the trips leaving within a week
     # with a member lacking a visa (one more page); the travel documents overdue or expiring (one more);
-    # the trip reports overdue (one more)
-    with django_assert_num_queries(3 + 7 + 1 + 1 + 1 + 1 + 1 + 1 + 1):
+    # the trip reports overdue (one more); the foreign visits to approve or close (one more)
+    with django_assert_num_queries(3 + 7 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1):
         assert office_client.get(URL).status_code == 200
 
 
@@ -87,7 +89,7 @@ def test_each_section_counts_all_its_items_and_lists_the_first(office_client, fa
 
     _fill(faculty_a, coord_a, views.SHOWN + 5)
     sections = {s.key: s for s in office_client.get(URL).context["sections"]}
-    for key in ("plans", "mobilities", "agreements", "contracts", "permits", "reports"):
+    for key in ("plans", "mobilities", "agreements", "contracts", "permits", "reports", "visits"):
         assert sections[key].total == views.SHOWN + 5, key
         assert len(sections[key].items) == views.SHOWN, key
     assert sections["reports"].items[0].due < sections["reports"].items[1].due  # still in queue order
@@ -96,3 +98,13 @@ def test_each_section_counts_all_its_items_and_lists_the_first(office_client, fa
 def test_an_empty_section_counts_zero(office_client, db):
     sections = office_client.get(URL).context["sections"]
     assert all(s.total == 0 and s.items == [] for s in sections)
+
+
+def test_foreign_visits_wait_for_the_office_to_approve_or_to_close_them(office_client, faculty_a):
+    submitted = VisitFactory(faculty=faculty_a, status="submitted", title="待审批的来访")
+    hosted = VisitFactory(faculty=faculty_a, status="hosted", title="待办结的来访")
+    VisitFactory(faculty=faculty_a, status="draft", title="草稿来访")
+    VisitFactory(faculty=faculty_a, status="office_approved", title="已批准的来访")
+    section = {s.key: s for s in office_client.get(URL).context["sections"]}["visits"]
+    assert section.total == 2
+    assert {item.url for item in section.items} == {submitted.get_absolute_url(), hosted.get_absolute_url()}
