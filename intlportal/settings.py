@@ -435,6 +435,10 @@ VISIT_LEADER_WHEN_PRESIDENT = env_bool("VISIT_LEADER_WHEN_PRESIDENT", True)
 # (``soffice``, e.g. Debian's libreoffice-writer-nogui), a generated document is also offered
 # as PDF; the .docx never depends on it.  Empty: look for ``soffice`` on the PATH.
 DOCUMENTS_SOFFICE = env_str("DOCUMENTS_SOFFICE", "")
+# The university's name in the documents' letterhead and signature ({{ university_zh }},
+# {{ university_en }} in the templates).
+UNIVERSITY_NAME_ZH = env_str("UNIVERSITY_NAME_ZH", "××大学")
+UNIVERSITY_NAME_EN = env_str("UNIVERSITY_NAME_EN", "×× University")
 
 # Plans covering a year are due at the office by this day of that year (MM-DD); the nightly
 # reminders chase the ones still in draft or returned after it.
