@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers as drf
 
 from api import filters as api_filters
@@ -45,6 +46,8 @@ from staff.models import (
 )
 from trips import filters as trip_filters
 from trips.models import Trip, TripCountry, TripMember
+from visits import filters as visit_filters
+from visits.models import ProgrammeItem, Visit, VisitMember
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,50 @@ def _trip_fields() -> dict[str, drf.Field]:
         "budget_total": drf.DecimalField(max_digits=14, decimal_places=2, read_only=True,
                                          help_text=_("The budget's lines added up, in yuan.")),
         "approved_version": drf.HiddenField(default=None),
+    }
+
+
+class VisitMemberSerializer(drf.ModelSerializer):
+    """A member of a visiting delegation: never a passport number nor a date of birth, whoever
+    asks (they are for the visa invitation, on the visit's page, the office's alone)."""
+
+    class Meta:
+        model = VisitMember
+        fields = ["name", "nationality", "position", "institution"]
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "14:30"})
+class ClockTimeField(drf.TimeField):
+    """A time of day as the programme shows it, "14:30": a time without a zone, which the
+    schema's ``format: time`` (RFC 3339, with an offset) would not describe."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ProgrammeItemSerializer(drf.ModelSerializer):
+    """An entry of a visit's programme; ``event`` is the lecture event it became once the visit closed."""
+
+    starts_at = ClockTimeField(read_only=True, allow_null=True, help_text=_("When the entry starts, if known."))
+
+    class Meta:
+        model = ProgrammeItem
+        fields = ["day", "starts_at", "kind", "title", "speaker", "place", "participants", "event"]
+        read_only_fields = fields
+
+
+def _visit_fields() -> dict[str, drf.Field]:
+    # The delegation and the programme, and the budget in total.  The members' personal data
+    # (VisitMember.PERSONAL_FIELDS) never leaves through the API, not even for the office.
+    return {
+        "members": VisitMemberSerializer(many=True, read_only=True),
+        "programme": ProgrammeItemSerializer(many=True, read_only=True),
+        "institution_name": drf.CharField(read_only=True, help_text=_(
+            "The visiting institution: the partner's name, or the name given when it is not a partner.")),
+        "budget_total": drf.DecimalField(max_digits=14, decimal_places=2, read_only=True,
+                                         help_text=_("The reception budget's lines added up, in yuan.")),
+        "submitted_by": drf.SlugRelatedField(slug_field="username", read_only=True, allow_null=True),
     }
 
 
@@ -214,4 +261,12 @@ ENDPOINTS = [
                                                                      .order_by("role", "pk")),
                                "countries"),
              extra_fields=_trip_fields),
+    # --- foreign visits
+    Endpoint("visits", "visit", Visit, visit_filters.VisitFilter,
+             ordering=("arrives_on", "leaves_on", "title", "status", "purpose", "country"),
+             doc=_("Foreign delegations received by a faculty (来访接待) with their members, programme and "
+                   "budget; the members' passport numbers and dates of birth are never in the API."),
+             select_related=("partner", "submitted_by"),
+             prefetch_related=(Prefetch("members", queryset=VisitMember.objects.order_by("pk")), "programme"),
+             extra_fields=_visit_fields),
 ]

@@ -22,7 +22,7 @@ class VisitFilter(FacultyScopedFilterSet):
     faculty = django_filters.ModelChoiceFilter(label=_("host faculty"), queryset=Faculty.objects.all())
     status = django_filters.ChoiceFilter(label=_("status"), choices=Visit.Status.choices)
     stage = django_filters.ChoiceFilter(label=_("needs attention"), choices=STAGES, method="filter_stage")
-    purpose = django_filters.ChoiceFilter(label=_("purpose"), choices=Visit.Purpose.choices)
+    purpose = django_filters.ChoiceFilter(label=_("purpose of the visit"), choices=Visit.Purpose.choices)
     country = django_filters.ChoiceFilter(label=_("country or region"), choices=countries)
     year = YearFilter(label=_("year"), field_name="arrives_on", lookup_expr="year",
                       help_text=_("The year the delegation arrives."))

@@ -91,7 +91,7 @@ class Visit(Record):
     host = models.ForeignKey(StaffMember, verbose_name=_("host"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="hosted_visits",
                              help_text=_("The member of staff who receives the delegation."))
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    purpose = models.CharField(_("purpose of the visit"), max_length=20, choices=Purpose.choices)
     arrives_on = models.DateField(_("arrives on"))
     leaves_on = models.DateField(_("leaves on"))
     reception_level = models.CharField(_("reception level"), max_length=20, choices=Level.choices,

@@ -60,7 +60,7 @@ visits = RecordPages(
         Column("faculty", gettext_lazy("host faculty"), sort="faculty__code"),
         Column("institution_name", gettext_lazy("visiting institution")),
         Column("country", gettext_lazy("country or region"), sort="country"),
-        Column("purpose", gettext_lazy("purpose"), sort="purpose"),
+        Column("purpose", gettext_lazy("purpose of the visit"), sort="purpose"),
         Column("arrives_on", gettext_lazy("arrives on"), sort="arrives_on"),
         Column("leaves_on", gettext_lazy("leaves on"), sort="leaves_on"),
         Column("status", gettext_lazy("status"), sort="status"),

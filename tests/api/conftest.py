@@ -33,6 +33,7 @@ from tests.factories import (
     PlanFactory,
     ProgramCourseFactory,
     ProgramEnrollmentFactory,
+    ProgrammeItemFactory,
     ProgramTeacherTrainingFactory,
     PublicationFactory,
     SiteUpdateFactory,
@@ -43,6 +44,8 @@ from tests.factories import (
     TripCountryFactory,
     TripFactory,
     TripMemberFactory,
+    VisitFactory,
+    VisitMemberFactory,
 )
 
 # One headcount per faculty and year: each record gets a year of its own.
@@ -66,6 +69,13 @@ def _trip(faculty):
     TripMemberFactory(trip=trip, staff_member=StaffMemberFactory(faculty=faculty))
     TripCountryFactory(trip=trip)
     return trip
+
+
+def _visit(faculty):
+    visit = VisitFactory(faculty=faculty)
+    VisitMemberFactory(visit=visit)
+    ProgrammeItemFactory(visit=visit)
+    return visit
 
 
 def _program(faculty):
@@ -119,6 +129,7 @@ ENDPOINTS = [
     Endpoint("program-courses", lambda faculty: ProgramCourseFactory(program__faculty=faculty)),
     Endpoint("program-trainings", lambda faculty: ProgramTeacherTrainingFactory(program__faculty=faculty)),
     Endpoint("trips", lambda faculty: _trip(faculty), prefetches=("trip members", "trip countries")),
+    Endpoint("visits", _visit, prefetches=("visit members", "visit programme")),
 ]
 
 SCOPED_ENDPOINTS = [e for e in ENDPOINTS if e.scoped]

@@ -15,6 +15,7 @@ from tests.factories import FacultyFactory, IncentivePoolFactory, TargetFactory
 from tests.programs.test_dataexchange import ROUND_TRIP_KINDS as PROGRAM_KINDS
 from tests.staff.test_dataexchange import ROUND_TRIP_KINDS as STAFF_KINDS
 from tests.trips.test_trip_exchange import ROUND_TRIP_KINDS as TRIP_KINDS
+from tests.visits.test_exchange import ROUND_TRIP_KINDS as VISIT_KINDS
 
 ASSESSMENT_KINDS = ("targets", "incentive_pools")
 # plans: tests/faculties/test_plan_dataexchange.py; site_updates: tests/faculties/test_site_updates.py
@@ -22,7 +23,8 @@ ELSEWHERE = ("plans", "site_updates")
 
 
 def test_no_registered_kind_lacks_a_round_trip():
-    tested = {*OWN_KINDS, *NEW_KINDS, *PROGRAM_KINDS, *STAFF_KINDS, *TRIP_KINDS, *ASSESSMENT_KINDS, *ELSEWHERE}
+    tested = {*OWN_KINDS, *NEW_KINDS, *PROGRAM_KINDS, *STAFF_KINDS, *TRIP_KINDS, *VISIT_KINDS, *ASSESSMENT_KINDS,
+              *ELSEWHERE}
     assert {kind.name for kind in registry.kinds()} == tested
 
 

@@ -240,9 +240,52 @@ add({
 
 # --- foreign visits (visits/) -------------------------------------------------------------------------
 # (visits pages: rows go here)
+add(crud("visits", "visit", "visit", create=COORDINATORS_CREATE, detail=FACULTY_RECORD, edit=OWN_EDITS))
+add({
+    # The delegation and its programme: its faculty (or the office) while it is a draft or returned.
+    "visits:visit-member-add": Case(PANEL_FORM, args=pk_of("visit"), method="post"),
+    "visits:visit-programme-add": Case(PANEL_FORM, args=pk_of("visit"), method="post"),
+    "visits:visit-part-delete": Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+                                     args=lambda world: [world.visit.pk, "member", world.visit_member.pk]),
+    # Passport number and date of birth: personal data, the office's alone.
+    "visits:visit-member-personal": Case(answers(office=DONE, leader=403, own=403, other=404), method="post",
+                                         args=lambda world: [world.visit.pk, world.visit_member.pk],
+                                         data=lambda world: {f"m{world.visit_member.pk}-passport_number": "X1"}),
+    # Each step says who may ask for it (visits/services.py: STEPS); submitting is the faculty's.
+    "visits:visit-step": [
+        Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+             args=lambda world: [world.visit.pk, "submit"], label="submit"),
+        Case(answers(office=DONE, leader=403, own=403, other=404), method="post",
+             args=lambda world: [world.visit.pk, "approve"], label="approve"),
+    ],
+})
 
 # --- documents from the office's Word templates (documents/) --------------------------------------------
 # (documents pages: rows go here)
+# The templates are the office's; a document is made from a record by whoever may act for its
+# faculty (never a leader), one with personal data (a visa invitation) by the office alone; a kept
+# document is downloaded by whoever sees the record, one with personal data by the office alone.
+add({
+    "documents:template-list": Case(OFFICE_PAGE),
+    "documents:template-upload": [
+        Case(OFFICE_PAGE, args=lambda world: ["visit_invitation"], label="form"),
+        # The matrix's empty post: no file, the form comes back with the error.
+        Case(answers(office=REFUSED_FORM, leader=403, own=403, other=403), method="post",
+             args=lambda world: ["visit_invitation"], label="empty upload"),
+    ],
+    "documents:template-download": Case(OFFICE_PAGE, args=lambda world: ["trip_approval", 0]),
+    "documents:generate": [
+        Case(answers(office=DONE, leader=403, own=DONE, other=404), method="post",
+             args=lambda world: ["trip_approval", world.trip.pk], label="trip approval form"),
+        Case(answers(office=DONE, leader=403, own=403, other=404), method="post",
+             args=lambda world: ["visa_invitation", world.documents_visit_member.pk], label="visa invitation"),
+    ],
+    "documents:document-download": [
+        Case(FACULTY_RECORD, args=lambda world: [world.trip_document.pk], label="no personal data"),
+        Case(answers(leader=403, own=403, other=404), args=lambda world: [world.visa_document.pk],
+             label="personal data"),
+    ],
+})
 
 # --- staff ------------------------------------------------------------------------------------------
 add(coordinated("staff", "staffmember", "staff_member", verified=True))
@@ -399,3 +442,4 @@ add(api("program-course", "course"))
 add(api("program-training", "training"))
 add(api("trip", "trip"))
 # --- visits in the API (api/endpoints.py): rows go here ---
+add(api("visit", "visit"))  # world.visit: a draft visit of faculty A

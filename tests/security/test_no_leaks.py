@@ -117,6 +117,11 @@ def faculty_b_records(world):
     r["calendar_trip"] = factories.TripFactory(faculty=b, title=marked("trip-title"), status="cleared")
     factories.TripMemberFactory(trip=r["calendar_trip"], staff_member=r["staff_member"])
     r["calendar_passport"] = factories.TravelDocumentFactory(holder=r["staff_member"], number="MARKPP0001")
+    # Faculty B's foreign visit (the visits pages, export and API), hosted by B's staff member.
+    r["visit"] = factories.VisitFactory(faculty=b, title=marked("visit-title"), institution=marked("visitors"),
+                                        delegation_leader=marked("delegation-head"), host=r["staff_member"])
+    factories.VisitMemberFactory(visit=r["visit"], name=marked("visitor"), position=marked("visitor-position"))
+    factories.ProgrammeItemFactory(visit=r["visit"], title=marked("lecture"), speaker=marked("speaker"))
     # The assessment counts B's records too (the run is made after them).
     world.assessment_run  # noqa: B018
     return r

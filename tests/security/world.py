@@ -35,8 +35,39 @@ class World:
         self.other = other
 
     # --- foreign visits (visits/): fixtures go here ---------------------------------------------
+    @cached_property
+    def visit(self):
+        """A draft visit of faculty A, with one member and one lecture."""
+        visit = factories.VisitFactory(faculty=self.faculty_a)
+        factories.VisitMemberFactory(visit=visit)
+        factories.ProgrammeItemFactory(visit=visit)
+        return visit
+
+    @cached_property
+    def visit_member(self):
+        return self.visit.members.get()
+
 
     # --- documents (documents/): fixtures go here -----------------------------------------------
+    @cached_property
+    def documents_visit_member(self):
+        """A member of a visit of faculty A, with passport data (for the visa invitation)."""
+        return factories.VisitMemberFactory(visit=factories.VisitFactory(faculty=self.faculty_a))
+
+    @cached_property
+    def trip_document(self):
+        """The approval form of faculty A's trip, made by the office (no personal data)."""
+        from documents.rendering import generate
+
+        return generate(kind="trip_approval", record=self.trip, by=self.office)
+
+    @cached_property
+    def visa_document(self):
+        """A visa invitation (personal data) for a member of a visit of faculty A."""
+        from documents.rendering import generate
+
+        return generate(kind="visa_invitation", record=self.documents_visit_member, by=self.office)
+
 
     # --- trips abroad ------------------------------------------------------------------------
     @cached_property
