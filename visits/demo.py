@@ -319,6 +319,22 @@ def _move(index: int, visit: Visit, state: str, *, faculty_user, office, leader)
     services.close(visit=Visit.objects.get(pk=visit.pk), by=office, comment="来访总结及经费结算齐全，予以结项。")
 
 
+def _documents(visits: list[Visit], office) -> None:
+    """The office's letters for the approved visits (documents/): each one's invitation letter, and
+    the visa invitation of the first approved delegation's head."""
+    from documents.models import TemplateKind
+    from documents.rendering import generate
+
+    approved = [v for v in Visit.objects.filter(pk__in=[v.pk for v in visits]).order_by("pk")
+                if v.status in (S.OFFICE_APPROVED, S.LEADER_APPROVED, S.HOSTED, S.CLOSED)
+                and not (v.status == S.OFFICE_APPROVED and v.needs_leader)]
+    for visit in approved[:6]:
+        generate(kind=TemplateKind.VISIT_INVITATION, record=visit, by=office)
+    if approved:
+        head = approved[0].members.order_by("pk").first()
+        generate(kind=TemplateKind.VISA_INVITATION, record=head, by=office)
+
+
 def seed(ctx) -> None:
     users = ctx.extra.get("users", {})
     if not users or not ctx.faculties:
@@ -344,6 +360,7 @@ def seed(ctx) -> None:
         _move(index, visit, delegation.state, faculty_user=acting.get(delegation.faculty) or office, office=office,
               leader=leader)
         made.append(visit)
+    _documents(made, office)
     closed = Visit.objects.filter(pk__in=[v.pk for v in made], status=S.CLOSED)
     lectures = ProgrammeItem.objects.filter(visit__in=closed, event__isnull=False).count()
     ctx.log(f"foreign visits: {len(made)} in every state of the approval chain; {closed.count()} closed into "
