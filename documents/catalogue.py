@@ -32,6 +32,7 @@ from intlportal import access
 from intlportal.workflow import timeline
 from trips.models import BUDGET_LINES as TRIP_BUDGET_LINES
 from trips.models import Trip
+from visits import services as visit_services
 from visits.models import Visit, VisitMember
 
 ZH = "zh-hans"
@@ -458,6 +459,25 @@ TRIP_FIELDS = (
 
 # --- certificate of participation ----------------------------------------------------------------------
 
+def _visit_approved(visit: Visit) -> bool:
+    return visit.status in (*visit_services.approved_states(visit), Visit.Status.HOSTED, Visit.Status.CLOSED)
+
+
+def visit_refusal(visit: Visit):
+    """The office's letters to a delegation follow the visit's approval."""
+    if not _visit_approved(visit):
+        return _("The invitation letter is made once the visit is approved; this one is “%(status)s”.") % {
+            "status": visit.get_status_display()}
+    return None
+
+
+def visa_refusal(member: VisitMember):
+    if not _visit_approved(member.visit):
+        return _("A visa invitation is made once the visit is approved; this one is “%(status)s”.") % {
+            "status": member.visit.get_status_display()}
+    return None
+
+
 def mobility_refusal(mobility: Mobility):
     if mobility.status != Mobility.Status.COMPLETED:
         return _("A certificate of participation is issued for a completed exchange only; this one is "
@@ -511,6 +531,7 @@ KINDS: dict[str, DocumentKind] = {
         model=Visit, page_model=Visit, personal_data=False, languages=_("Chinese and English"),
         fields=_fields(*VISIT_FIELDS), build=visit_context, related=("faculty", "host", "partner"),
         filename_pattern="邀请函-<title>.docx", make_filename=lambda visit: f"邀请函-{visit.title}",
+        refusal=visit_refusal,
     ),
     TemplateKind.VISA_INVITATION: _kind(
         kind=TemplateKind.VISA_INVITATION, label=TemplateKind.VISA_INVITATION.label,
@@ -519,7 +540,7 @@ KINDS: dict[str, DocumentKind] = {
         related=("visit__faculty", "visit__host", "visit__partner"),
         filename_pattern="签证邀请函-<name>.docx", make_filename=lambda member: f"签证邀请函-{member.name}",
         page_of=lambda member: member.visit, records_on_page=lambda visit: visit.members.all(),
-        record_label=lambda member: member.name,
+        record_label=lambda member: member.name, refusal=visa_refusal,
     ),
     TemplateKind.TRIP_APPROVAL: _kind(
         kind=TemplateKind.TRIP_APPROVAL, label=TemplateKind.TRIP_APPROVAL.label,

@@ -164,6 +164,26 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
         return ctx
 
 
+def record_page_again(request, record, *, status: int = 400, adjust=None, **bound_forms) -> HttpResponse:
+    """A record's page (as ``RecordPages`` configured it for the record's URL) shown again with
+    ``bound_forms`` (the page's context names → refused, bound forms) in place of its empty forms,
+    answered ``status``: a form posted from a panel of the page comes back with what was typed and
+    its errors instead of a redirect that would lose them.  Pass the record read again: a model
+    form's validation has written the typed values onto the instance it was given.  ``adjust``,
+    when given, places in the context what a plain update cannot (a form inside a row)."""
+    from django.urls import resolve  # the URL's view, as the URLconf registered it
+
+    registered = resolve(record.get_absolute_url()).func
+    view = registered.view_class(**registered.view_initkwargs)
+    view.setup(request, pk=record.pk)
+    view.object = record
+    context = view.get_context_data(object=record)
+    if adjust is not None:
+        adjust(context, bound_forms)
+    context.update(bound_forms)
+    return view.render_to_response(context, status=status)
+
+
 class RecordDetailView(ScopedQuerysetMixin, DetailView):
     """A record's page.  ``detail_fields`` lists the attribute paths shown: a path, labelled with its
     field's ``verbose_name``, or ``(path, label)`` for a property or an annotation, which has none."""

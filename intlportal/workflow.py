@@ -88,3 +88,13 @@ def timeline(obj: Model):
         .select_related("by")
         .order_by("at", "pk")
     )
+
+
+def labelled_timeline(obj: Model, choices) -> list:
+    """``timeline(obj)`` with each step's ``to_label``: the state's label from ``choices`` (the
+    kind's status choices), for the record's page."""
+    labels = dict(choices)
+    steps = list(timeline(obj))
+    for entry in steps:
+        entry.to_label = labels.get(entry.to_state, entry.to_state)
+    return steps

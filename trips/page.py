@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import resolve
 from django.utils import timezone
 
-from intlportal.views import RecordDetailView
-from intlportal.workflow import timeline
+from intlportal.views import RecordDetailView, record_page_again
+from intlportal.workflow import labelled_timeline
 from trips import forms, services
 from trips.models import BUDGET_LINES, Trip
 
@@ -45,7 +44,7 @@ class TripDetail(RecordDetailView):
             members=trip.members.select_related("staff_member"),
             countries=trip.countries.all(),
             budget=[(Trip._meta.get_field(name).verbose_name, getattr(trip, name)) for name in BUDGET_LINES],
-            timeline=_labelled(timeline(trip)),
+            timeline=labelled_timeline(trip, S.choices),
             member_form=forms.TripMemberForm(user=user, trip=trip) if changeable else None,
             country_form=forms.TripCountryForm(user=user, trip=trip) if changeable else None,
             earliest_departure=services.earliest_departure(today),
@@ -56,23 +55,7 @@ class TripDetail(RecordDetailView):
         return ctx
 
 
-def _labelled(steps) -> list:
-    labels = dict(S.choices)
-    steps = list(steps)
-    for entry in steps:
-        entry.to_label = labels.get(entry.to_state, entry.to_state)
-    return steps
-
-
 def show_invalid(request, trip: Trip, **bound_forms):
-    """The trip's page again, with ``bound_forms`` (the page's context names → the refused,
-    bound forms) in place of the empty ones, answered 400. The trip is read again: a model
-    form's validation has written the typed values onto the instance it was given."""
-    fresh = Trip.objects.select_related("faculty").get(pk=trip.pk)
-    registered = resolve(fresh.get_absolute_url()).func  # the page as RecordPages configured it
-    view = registered.view_class(**registered.view_initkwargs)
-    view.setup(request, pk=fresh.pk)
-    view.object = fresh
-    context = view.get_context_data(object=fresh)
-    context.update(bound_forms)
-    return view.render_to_response(context, status=400)
+    """The trip's page again with the refused ``bound_forms``, answered 400
+    (``intlportal.views.record_page_again``)."""
+    return record_page_again(request, Trip.objects.select_related("faculty").get(pk=trip.pk), **bound_forms)

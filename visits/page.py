@@ -7,12 +7,11 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.db.models import QuerySet
-from django.urls import resolve
 from django.utils import timezone
 
 from intlportal import access
-from intlportal.views import RecordDetailView
-from intlportal.workflow import timeline
+from intlportal.views import RecordDetailView, record_page_again
+from intlportal.workflow import labelled_timeline
 from visits import forms, services
 from visits.models import BUDGET_LINES, Visit
 
@@ -54,7 +53,7 @@ class VisitDetail(RecordDetailView):
             members=members,
             programme_days=[(day, list(items)) for day, items in groupby(programme, key=lambda item: item.day)],
             budget=[(Visit._meta.get_field(name).verbose_name, getattr(visit, name)) for name in BUDGET_LINES],
-            timeline=_labelled(timeline(visit)),
+            timeline=labelled_timeline(visit, S.choices),
             member_form=forms.member_form_class(user)(user=user, visit=visit) if changeable else None,
             programme_form=forms.ProgrammeItemForm(user=user, visit=visit) if changeable else None,
             mobilities=[m.mobility for m in members if m.mobility_id],
@@ -63,28 +62,17 @@ class VisitDetail(RecordDetailView):
         return ctx
 
 
-def _labelled(steps) -> list:
-    labels = dict(S.choices)
-    steps = list(steps)
-    for entry in steps:
-        entry.to_label = labels.get(entry.to_state, entry.to_state)
-    return steps
-
-
-def show_invalid(request, visit: Visit, **bound_forms):
-    """The visit's page again, with ``bound_forms`` (the page's context names → the refused,
-    bound forms) in place of the empty ones, answered 400. The visit is read again: a model
-    form's validation may have written the typed values onto the instance it was given."""
-    fresh = visit_queryset().get(pk=visit.pk)
-    registered = resolve(fresh.get_absolute_url()).func  # the page as RecordPages configured it
-    view = registered.view_class(**registered.view_initkwargs)
-    view.setup(request, pk=fresh.pk)
-    view.object = fresh
-    context = view.get_context_data(object=fresh)
+def _place_personal_form(context: dict, bound_forms: dict) -> None:
+    """The office's refused passport-data form goes back into its member's row."""
     personal = bound_forms.pop("personal_form", None)
     if personal is not None:
         for member in context["members"]:
             if member.pk == personal.instance.pk:
                 member.personal_form = personal
-    context.update(bound_forms)
-    return view.render_to_response(context, status=400)
+
+
+def show_invalid(request, visit: Visit, **bound_forms):
+    """The visit's page again with the refused ``bound_forms``, answered 400
+    (``intlportal.views.record_page_again``)."""
+    return record_page_again(request, visit_queryset().get(pk=visit.pk), adjust=_place_personal_form,
+                             **bound_forms)

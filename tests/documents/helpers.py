@@ -74,12 +74,13 @@ def make_docx(*paragraphs: str, table_rows: list[list[str]] | None = None, base:
 
 
 def make_visit(faculty, **kwargs):
-    """A visit of ``faculty`` from RWTH Aachen in March 2027: two members with passport data and a
-    lecture, hosted by 王明."""
+    """A visit of ``faculty`` from RWTH Aachen in March 2027, approved by the office: two members with
+    passport data and a lecture, hosted by 王明."""
     host = factories.StaffMemberFactory(faculty=faculty, name="王明")
     values = {"title": "亚琛工业大学代表团来访", "institution": "RWTH Aachen University", "country": "DE",
               "delegation_leader": "Prof. Anna Schmidt", "delegation_leader_position": "Dean of Engineering",
-              "arrives_on": datetime.date(2027, 3, 8), "leaves_on": datetime.date(2027, 3, 10), "host": host}
+              "arrives_on": datetime.date(2027, 3, 8), "leaves_on": datetime.date(2027, 3, 10), "host": host,
+              "status": "office_approved"}  # the office's letters follow the visit's approval
     values.update(kwargs)
     visit = factories.VisitFactory(faculty=faculty, **values)
     factories.VisitMemberFactory(visit=visit, name="Dr. Jonas Weber", nationality="DE", position="Senior lecturer",

@@ -116,6 +116,28 @@ def test_certificate_is_refused_for_an_exchange_not_completed(faculty_a, office,
     assert not GeneratedDocument.objects.exists()
 
 
+@pytest.mark.parametrize(("status", "needs_leader"), [("draft", False), ("submitted", False),
+                                                    ("office_approved", True), ("changes_requested", False),
+                                                    ("withdrawn", False)])
+def test_the_letters_to_a_delegation_wait_for_the_visit_s_approval(faculty_a, office, status, needs_leader,
+                                                                     english):
+    visit = make_visit(faculty_a, status=status, needs_leader=needs_leader)
+    with pytest.raises(rendering.DocumentError, match="once the visit is approved"):
+        rendering.generate(kind=K.VISIT_INVITATION, record=visit, by=office)
+    with pytest.raises(rendering.DocumentError, match="once the visit is approved"):
+        rendering.generate(kind=K.VISA_INVITATION, record=visit.members.first(), by=office)
+    assert not GeneratedDocument.objects.exists()
+
+
+@pytest.mark.parametrize(("status", "needs_leader"), [("office_approved", False), ("leader_approved", True),
+                                                    ("hosted", False), ("closed", False)])
+def test_the_letters_are_made_for_an_approved_hosted_or_closed_visit(faculty_a, office, status, needs_leader):
+    visit = make_visit(faculty_a, status=status, needs_leader=needs_leader)
+    rendering.generate(kind=K.VISIT_INVITATION, record=visit, by=office)
+    rendering.generate(kind=K.VISA_INVITATION, record=visit.members.first(), by=office)
+    assert GeneratedDocument.objects.count() == 2
+
+
 def test_values_with_markup_characters_are_merged_as_text(faculty_a, office):
     visit = make_visit(faculty_a, institution="Smith & Jones <Institute>", title="A & B")
     document = rendering.generate(kind=K.VISIT_INVITATION, record=visit, by=office)

@@ -51,8 +51,9 @@ class World:
     # --- documents (documents/): fixtures go here -----------------------------------------------
     @cached_property
     def documents_visit_member(self):
-        """A member of a visit of faculty A, with passport data (for the visa invitation)."""
-        return factories.VisitMemberFactory(visit=factories.VisitFactory(faculty=self.faculty_a))
+        """A member of an approved visit of faculty A, with passport data (for the visa invitation)."""
+        return factories.VisitMemberFactory(visit=factories.VisitFactory(faculty=self.faculty_a,
+                                                                         status="office_approved"))
 
     @cached_property
     def trip_document(self):
