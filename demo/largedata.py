@@ -167,6 +167,10 @@ FOREIGN_LAST = ["Smith", "Johnson", "Brown", "Taylor", "Müller", "Schmidt", "Ta
                 "Martin", "Bernard", "Wilson", "Anderson", "Ivanov", "Petrova", "Rossi", "Bianchi", "García",
                 "López", "Nguyen", "Tan", "Lee", "Wong", "Dubois", "Jensen", "Novak", "Silva", "Khan", "Cohen"]
 DISCIPLINE_SUFFIXES = [("学", "Studies"), ("工程", "Engineering"), ("技术", "Technology"), ("管理", "Management")]
+# Who gives the overseas scholars' lectures (Event.speaker).
+SPEAKERS = ["Prof. Anna Schmidt", "Prof. Kenji Sato", "Dr. Emily Carter", "Prof. Jean Dupont", "Prof. Min-jun Kim",
+            "Dr. Lucas Oliveira", "Prof. Sophie Martin", "Dr. Rahul Mehta", "Prof. Olga Ivanova", "Dr. James Wilson"]
+
 TOPICS = ["deep learning", "carbon neutrality", "urban resilience", "public health", "quantum materials",
           "cross-cultural communication", "digital economy", "rural revitalization", "marine ecology",
           "intelligent manufacturing", "second language acquisition", "global governance", "bioinformatics",
@@ -938,10 +942,11 @@ class LargeUniversity:
                 while (f["id"], title, day) in keys:  # the same event drawn twice: a day later
                     day += timedelta(days=1)
                 keys.add((f["id"], title, day))
-                yield (pk, f["id"], kind, title, day, total, foreign, *self.ver, *self.rec)
+                speaker = rng.choice(SPEAKERS) if kind == "overseas_scholar_lecture" else ""
+                yield (pk, f["id"], kind, title, day, speaker, total, foreign, *self.ver, *self.rec)
                 pk += 1
 
-        self.w.write(Event, ["id", "faculty_id", "kind", "title", "date", "participants_total",
+        self.w.write(Event, ["id", "faculty_id", "kind", "title", "date", "speaker", "participants_total",
                              "participants_foreign", *self.VER, *self.REC], rows(), total=self.scale.events)
         self.w.write(through, ["id", "event_id", "partnerinstitution_id"], links, total=len(links),
                      label="event partners")
