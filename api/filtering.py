@@ -193,6 +193,14 @@ class ApiPagination(PageNumberPagination):
             ]})
         return size
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty ``?page=`` as page 1; the schema says a whole number from 1, so an
+        # empty one is refused like any other value that is not a page (schemathesis found it).
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise ValidationError({self.page_query_param: [_("Give a page number from 1.")]})
+        return super().get_page_number(request, paginator)
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

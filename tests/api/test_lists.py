@@ -172,6 +172,14 @@ def test_a_page_size_outside_1_to_200_answers_400(page_size, office_client):
     assert "page_size" in response.json()
 
 
+@pytest.mark.parametrize("endpoint", ["/api/v1/faculty-years/", "/api/v1/visits/"])
+def test_an_empty_page_number_answers_400(endpoint, office_client):
+    response = office_client.get(endpoint + "?page=")
+
+    assert response.status_code == 400
+    assert "page" in response.json()
+
+
 def test_a_page_past_the_end_answers_404(office_client, faculty_a):
     FacultyYearFactory(faculty=faculty_a)
 
