@@ -446,7 +446,7 @@ TRIP_FIELDS = (
     Field("in_annual_plan", _("In the faculty's annual outbound plan: 是 or 否."), "是"),
     Field("outside_plan_reason", _("Why the trip is outside the annual plan (empty when in it)."), ""),
     Field("approvals", _("The approval timeline, one row per step."), items=(
-        Field("step", _("The state the step led to, in Chinese."), "国际处已审批"),
+        Field("step", _("The state the step led to, in Chinese."), "国际交流与合作处已审核"),
         Field("by", _("Who took the step."), "张老师"),
         Field("at", _("When, in Chinese."), "2026年12月3日"),
         Field("comment", _("The comment given with the step."), "同意。"),

@@ -107,3 +107,9 @@ class CommentForm(forms.Form):
     def __init__(self, *args, required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["comment"].required = required
+
+
+class DecisionForm(forms.Form):
+    """The comment given with a workflow step asked for from a record's page (``take_step``)."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea)

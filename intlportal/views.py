@@ -164,6 +164,25 @@ class RecordListView(ScopedQuerysetMixin, FilterView):
         return ctx
 
 
+def take_step(request, record, service, done, *, keyword: str) -> HttpResponse:
+    """One workflow step asked for from a record's page: ``service(<keyword>=record, by=…,
+    comment=…)`` with the posted comment; its ``WorkflowError`` (the record's state refuses it) is
+    shown on the page, as is ``done`` when it went through.  Who may ask at all is the caller's
+    check (a 403 before this)."""
+    from intlportal.forms import DecisionForm
+    from intlportal.workflow import WorkflowError
+
+    form = DecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        service(**{keyword: record}, by=request.user, comment=comment)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, str(done))
+    return redirect(record)
+
+
 def record_page_again(request, record, *, status: int = 400, adjust=None, **bound_forms) -> HttpResponse:
     """A record's page (as ``RecordPages`` configured it for the record's URL) shown again with
     ``bound_forms`` (the page's context names → refused, bound forms) in place of its empty forms,

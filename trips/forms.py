@@ -1,4 +1,4 @@
-"""Forms of trips abroad: the application, a member, a country, a decision's comment."""
+"""Forms of trips abroad: the application, a member, a country."""
 
 from __future__ import annotations
 
@@ -80,8 +80,6 @@ class TripCountryForm(ScopedModelForm):
         return country
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea)
 
 
 # --- change requests, annual plan, itinerary, objections (trips/views_changes.py) ---------------------

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from intlportal import access
-from intlportal.views import Column, RecordDeleteView, RecordPages, RecordUpdateView
-from intlportal.workflow import WorkflowError
+from intlportal.views import Column, RecordDeleteView, RecordPages, RecordUpdateView, take_step
 from trips import changes, filters, forms, page, services, travel
 from trips.models import Trip, TripCountry, TripDay, TripMember
 from trips.page import TripDetail
@@ -137,15 +136,7 @@ def step(request, pk: int, action: str):
     if not services.may_ask(action, request.user, trip):
         raise PermissionDenied
     service, done = ACTIONS[action]
-    form = forms.DecisionForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        service(trip=trip, by=request.user, comment=comment)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(done))
-    return redirect(trip)
+    return take_step(request, trip, service, done, keyword="trip")
 
 
 def notice(request):

@@ -93,5 +93,3 @@ class ProgrammeItemForm(_PartOfVisit):
             self.initial.setdefault("day", self.instance.visit.arrives_on)
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea)

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from intlportal import access
-from intlportal.views import Column, RecordDeleteView, RecordListView, RecordPages, RecordUpdateView
-from intlportal.workflow import WorkflowError, timeline
+from intlportal.views import Column, RecordDeleteView, RecordListView, RecordPages, RecordUpdateView, take_step
+from intlportal.workflow import timeline
 from visits import filters, forms, page, services
 from visits.models import ProgrammeItem, Visit, VisitMember
 from visits.page import VisitDetail, visit_queryset
@@ -179,12 +179,4 @@ def step(request, pk: int, action: str):
     if not services.may_ask(action, request.user, visit):
         raise PermissionDenied
     service, done = ACTIONS[action]
-    form = forms.DecisionForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        service(visit=visit, by=request.user, comment=comment)
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, str(done))
-    return redirect(visit)
+    return take_step(request, visit, service, done, keyword="visit")
