@@ -11,11 +11,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PASSWORD ?= intlportal-demo
 
-.PHONY: run test setup migrate seed serve test-postgres test-faults test-celery lint check-deploy messages clean
+.PHONY: run test setup test-servers migrate seed serve test-postgres test-faults test-celery lint check-deploy messages clean
 
 run: setup migrate seed serve
 
-test: setup
+test: setup test-servers
 	$(PY) -m pytest -q -n 2 -m "not celery_worker and not browser and not faults"
 
 $(VENV)/bin/python:
@@ -24,11 +24,26 @@ $(VENV)/bin/python:
 	"$$PYBIN" -m venv $(VENV)
 
 $(STAMP): requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	scripts/system-packages.sh build
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $(STAMP)
 
 setup: $(STAMP)
+
+# What the sign-in tests start: slapd (Debian's OpenLDAP server, run as a user process on a free
+# port) and a CAS server (django-cas-server, a Django app on Django 5.2, in its own .venv-cas).
+CAS_VENV := .venv-cas
+CAS_STAMP := $(CAS_VENV)/.installed
+
+$(CAS_STAMP): tests/accounts/cas_server/requirements.txt
+	@PYBIN=$$(scripts/find-python.sh) || exit 1; "$$PYBIN" -m venv $(CAS_VENV)
+	$(CAS_VENV)/bin/pip install --quiet --upgrade pip
+	$(CAS_VENV)/bin/pip install --quiet -r tests/accounts/cas_server/requirements.txt
+	@touch $(CAS_STAMP)
+
+test-servers: $(CAS_STAMP)
+	scripts/system-packages.sh test
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
@@ -42,7 +57,7 @@ serve: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite against PostgreSQL (127.0.0.1:5432, user postgres, trust auth).
-test-postgres: setup
+test-postgres: setup test-servers
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intlportal} $(PY) -m pytest -q -n 2 -m "not celery_worker and not browser and not faults"
 
 # The fault suite (tests/faults, see its README): its own redis-server, Celery worker/beat and SMTP

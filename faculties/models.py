@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from intlportal.indicators import IndicatorCode
 from intlportal.models import Record, VerifiedRecord
@@ -229,6 +230,8 @@ class CoordinatorMembership(models.Model):
                                 related_name="coordinator_memberships")
     ACCESS_FACULTY = "faculty"
     COORDINATOR_CREATES = False
+    # Who assigned or removed a coordinator's faculty, and when (the accounts pages show it).
+    history = HistoricalRecords()
 
     objects = CoordinatorMembershipQuerySet.as_manager()
 

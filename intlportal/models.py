@@ -14,8 +14,26 @@ from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
-    """A portal user.  Roles are groups (see ``intlportal.access``)."""
+    """A portal user.  Roles are groups (see ``intlportal.access``).
 
+    A person signs in with a local password (the demo, a break-glass office account) or through
+    the university's identity service, CAS or LDAP (``accounts``), which finds the account by
+    the staff number the directory releases.  The office keeps accounts on its accounts pages;
+    every change to one is in its history (never the password or the sign-in times).
+    """
+
+    class SignInMethod(models.TextChoices):
+        LOCAL = "local", _("Portal password")
+        CAS = "cas", _("Unified identity service (CAS)")
+        LDAP = "ldap", _("Directory (LDAP)")
+
+    staff_no = models.CharField(
+        _("staff number"), max_length=30, unique=True, null=True, blank=True,
+        help_text=_("The number the university's identity service releases: a campus sign-in finds the account by it."),
+    )
+    last_sign_in_method = models.CharField(
+        _("last sign-in method"), max_length=10, choices=SignInMethod.choices, blank=True, editable=False,
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
         help_text=_("The language the portal is shown in for this user."),
@@ -23,6 +41,12 @@ class User(AbstractUser):
     email_digest = models.BooleanField(
         _("one e-mail a day"), default=False,
         help_text=_("Collect the day's notifications into one e-mail each morning instead of one e-mail each."),
+    )
+    # Who created, activated, renamed or deactivated an account, and when its roles changed
+    # (the groups' set is kept with each entry).  Signing in changes nothing here: the sign-in
+    # time and method are recorded without a save (``accounts.signin.record_sign_in``).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login", "last_sign_in_method"], m2m_fields=["groups"],
     )
 
     class Meta(AbstractUser.Meta):

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_cas_ng",  # its session tickets serve CAS single sign-out
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -106,6 +107,7 @@ INSTALLED_APPS = [
     "trips",
     "visits",
     "documents",
+    "accounts",
     "assessment",
     "dataexchange",
     "notifications",
@@ -197,10 +199,60 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "intlportal.User"
 
+# Sign-in: local passwords always (the demo, a break-glass office account); the university's
+# identity service through CAS when CAS_SERVER_URL is set, through LDAP when LDAP_SERVER_URI is.
+# Both find the portal account by the staff number the directory releases (``accounts.signin``).
+# django-axes comes first: its lockout refuses a locked-out name on every backend.
+CAS_SERVER_URL = env_str("CAS_SERVER_URL", "")
+LDAP_SERVER_URI = env_str("LDAP_SERVER_URI", "")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    *(["accounts.backends.CampusCASBackend"] if CAS_SERVER_URL else []),
+    *(["accounts.backends.CampusLDAPBackend"] if LDAP_SERVER_URI else []),
 ]
+# A first campus sign-in by a person the portal does not know: "inactive" creates an inactive
+# account the office activates (and grants a role); "refuse" creates nothing.  Nobody is ever
+# given a role by signing in.
+SIGN_IN_UNKNOWN_USERS = env_str("SIGN_IN_UNKNOWN_USERS", "inactive")
+
+# CAS (django-cas-ng): protocol 3 releases attributes; which attribute holds what, as
+# portal field=attribute pairs.  staff_no finds the account; name (or first_name/last_name)
+# and email are copied onto it at each sign-in.
+CAS_VERSION = env_str("CAS_VERSION", "3")
+CAS_ATTRIBUTE_MAP = env_str("CAS_ATTRIBUTE_MAP", "staff_no=employeeNumber,name=cn,email=mail")
+CAS_LOGOUT_COMPLETELY = True  # signing out of the portal signs out of CAS too (single sign-out)
+CAS_CHECK_NEXT = True  # never redirect off the site after sign-in
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_RETRY_LOGIN = False
+CAS_CREATE_USER = False  # accounts are made by accounts.signin, never by the client library
+CAS_ROOT_PROXIED_AS = env_str("CAS_ROOT_PROXIED_AS", None)  # the portal's public address behind a proxy
+
+# LDAP (django-auth-ldap): a search for the person under LDAP_USER_SEARCH_BASE, then a bind
+# as them with the password they typed.
+AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
+AUTH_LDAP_BIND_DN = env_str("LDAP_BIND_DN", "")
+AUTH_LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD", "")
+AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE", "")
+LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_ATTRIBUTE_MAP = env_str(
+    "LDAP_ATTRIBUTE_MAP", "staff_no=employeeNumber,first_name=givenName,last_name=sn,email=mail")
+AUTH_LDAP_USER_ATTR_MAP: dict = {}  # accounts.signin maps the attributes, for CAS and LDAP alike
+AUTH_LDAP_ALWAYS_UPDATE_USER = False
+AUTH_LDAP_CONNECTION_OPTIONS: dict = {}
+if LDAP_SERVER_URI:
+    import ldap
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(LDAP_USER_SEARCH_BASE, ldap.SCOPE_SUBTREE, LDAP_USER_FILTER)
+    # A directory that stops answering fails the sign-in within seconds instead of holding a worker.
+    AUTH_LDAP_CONNECTION_OPTIONS = {
+        ldap.OPT_NETWORK_TIMEOUT: env_int("LDAP_TIMEOUT_SECONDS", 5),
+        ldap.OPT_TIMEOUT: env_int("LDAP_TIMEOUT_SECONDS", 5),
+        ldap.OPT_REFERRALS: 0,
+    }
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

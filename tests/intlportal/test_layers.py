@@ -33,6 +33,7 @@ LAYERS = {
     "programs": 4,  # a programme's partner is an exchanges.PartnerInstitution
     "trips": 4,  # a trip's members are staff.StaffMember, its partner and funding from exchanges
     "visits": 4,  # a visit's host is a staff.StaffMember; closing it writes exchanges' mobilities and events
+    "accounts": 3,  # sign-in maps a person onto a user; the office's pages assign faculties, show staff records
     "documents": 5,  # the office's documents are made from visits, trips and mobilities
     "assessment": 5,  # reads every domain app
     "dataexchange": 6,

@@ -136,6 +136,35 @@ add({
                          data=lambda world: {"language": "en", "next": "/"}),
 })
 
+# --- accounts: campus sign-in, password reset, the office's accounts pages -------------------------
+# CAS answers 404 while CAS_SERVER_URL is unset (as here); tests/accounts run it against a real server.
+NOBODY = answers(anonymous=404, office=404, leader=404, own=404, other=404)
+EVERYBODY = answers(anonymous=200)
+add({
+    "accounts:cas-login": Case(NOBODY),
+    "accounts:cas-logout": Case(NOBODY),
+    "accounts:password-reset": Case(EVERYBODY),
+    "accounts:password-reset-done": Case(EVERYBODY),
+    # A link with a bad token: the page says the link is no longer valid.
+    "accounts:password-reset-confirm": Case(EVERYBODY, args=lambda world: ["MQ", "bad-token"]),
+    "accounts:password-reset-complete": Case(EVERYBODY),
+    "accounts:user-list": Case(OFFICE_PAGE),
+    "accounts:user-create": Case(OFFICE_PAGE),
+    "accounts:user-detail": Case(OFFICE_PAGE, args=pk_of("account")),
+    "accounts:user-edit": Case(OFFICE_PAGE, args=pk_of("account")),
+    # GET asks for confirmation; POST carries it out.
+    "accounts:user-activate": [
+        Case(OFFICE_PAGE, args=pk_of("inactive_account"), label="confirm"),
+        Case(answers(office=DONE, leader=403, own=403, other=403), args=pk_of("inactive_account"),
+             method="post", label="post"),
+    ],
+    "accounts:user-deactivate": [
+        Case(OFFICE_PAGE, args=pk_of("account"), label="confirm"),
+        Case(answers(office=DONE, leader=403, own=403, other=403), args=pk_of("account"),
+             method="post", label="post"),
+    ],
+})
+
 # --- faculties --------------------------------------------------------------------------------------
 add(office_kept("faculties", "faculty", "faculty_a"))
 add(coordinated("faculties", "discipline", "discipline"))

@@ -34,6 +34,19 @@ class World:
         self.own = own
         self.other = other
 
+    # --- accounts (accounts/): fixtures go here --------------------------------------------------
+    @cached_property
+    def account(self):
+        """An active coordinator account of faculty A (not a persona: deactivating it locks nobody out)."""
+        user = factories.UserFactory(username="someone_of_a", staff_no="20190001", roles=["coordinator"])
+        CoordinatorMembership.objects.create(user=user, faculty=self.faculty_a)
+        return user
+
+    @cached_property
+    def inactive_account(self):
+        """An account made inactive at a first campus sign-in, awaiting the office."""
+        return factories.UserFactory(username="newcomer", staff_no="20260099", is_active=False)
+
     # --- foreign visits (visits/): fixtures go here ---------------------------------------------
     @cached_property
     def visit(self):
