@@ -81,9 +81,9 @@ check-deploy: setup
 # Refresh the one Chinese catalogue (locale/zh_Hans) from every app and template, then compile it.
 # Fill each new msgstr (no fuzzy entry left) and run `make messages` again to compile.
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' \
+	$(PY) manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='.venv-cas/*' --ignore='tests/*' --ignore='bench/*' \
 	  --ignore='node_modules/*' --ignore='staticfiles/*'
-	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
+	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*' --ignore='.venv-cas/*'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django_auth_ldap.backend import LDAPBackend
+from django_auth_ldap.backend import LDAPBackend, ldap_error
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.utils import get_cas_client
 
@@ -17,6 +17,13 @@ def _locked_out(request, username: str) -> bool:
     """django-axes's lockout, asked for a name that reached the portal by another way than
     its sign-in form (a CAS ticket): a name locked out on one backend is locked out on all."""
     return request is not None and AxesProxyHandler.is_locked(request, credentials={"username": username})
+
+
+def cas_ticket_attempt(request, credentials) -> bool:
+    """``AXES_WHITELIST_CALLABLE``: a CAS ticket is not a password, so django-axes does not count
+    a refused one against the address (on a campus behind one address, five people awaiting
+    activation would lock everyone out); the name's own lockout is checked in CampusCASBackend."""
+    return bool(credentials) and "ticket" in credentials and "username" not in credentials
 
 
 class CampusCASBackend(CASBackend):
@@ -63,3 +70,13 @@ class CampusLDAPBackend(LDAPBackend):
 
     def user_can_authenticate(self, user) -> bool:
         return getattr(user, "is_active", True)
+
+
+def _directory_unavailable(sender, context, user, request, exception, **kwargs) -> None:
+    """django-auth-ldap logs an LDAP error (a directory that cannot be reached, a certificate
+    that does not verify, a service account it refuses) and goes on as if the password were
+    wrong: the sign-in page says the directory could not be asked instead."""
+    signin.refuse(request, signin.UNAVAILABLE)
+
+
+ldap_error.connect(_directory_unavailable, sender=CampusLDAPBackend, dispatch_uid="accounts_ldap_unavailable")

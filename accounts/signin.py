@@ -36,6 +36,7 @@ PENDING = "pending"  # an inactive account made at this or an earlier first sign
 INACTIVE = "inactive"  # an account the office deactivated
 CONFLICT = "conflict"  # the user name belongs to an account with another staff number
 LOCKED = "locked"  # django-axes locked the name out after failed attempts
+UNAVAILABLE = "unavailable"  # the identity service could not be asked (down, TLS refused, bad service account)
 
 # Portal fields a directory attribute may fill.
 FIELDS = ("staff_no", "name", "first_name", "last_name", "email")

@@ -230,11 +230,18 @@ CAS_CREATE_USER = False  # accounts are made by accounts.signin, never by the cl
 CAS_ROOT_PROXIED_AS = env_str("CAS_ROOT_PROXIED_AS", None)  # the portal's public address behind a proxy
 
 # LDAP (django-auth-ldap): a search for the person under LDAP_USER_SEARCH_BASE, then a bind
-# as them with the password they typed.
+# as them with the password they typed.  A person the directory has disabled cannot bind
+# (OpenLDAP's ppolicy pwdAccountLockedTime, a disabled Active Directory account), so no
+# setting is needed for them; a directory that only marks leavers with an attribute can
+# leave them out in LDAP_USER_FILTER, e.g. "(&(uid=%(user)s)(!(eduPersonAffiliation=former)))".
+# LDAP_START_TLS encrypts the connection (StartTLS on ldap://; an ldaps:// URI needs no
+# StartTLS); LDAP_CA_FILE is the PEM file of the CA that signed the directory's certificate,
+# when the system's CA store does not hold it.  The certificate is always verified.
 AUTH_LDAP_SERVER_URI = LDAP_SERVER_URI
 AUTH_LDAP_BIND_DN = env_str("LDAP_BIND_DN", "")
 AUTH_LDAP_BIND_PASSWORD = env_str("LDAP_BIND_PASSWORD", "")
 AUTH_LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_CA_FILE = env_str("LDAP_CA_FILE", "")
 LDAP_USER_SEARCH_BASE = env_str("LDAP_USER_SEARCH_BASE", "")
 LDAP_USER_FILTER = env_str("LDAP_USER_FILTER", "(uid=%(user)s)")
 LDAP_ATTRIBUTE_MAP = env_str(
@@ -252,6 +259,9 @@ if LDAP_SERVER_URI:
         ldap.OPT_NETWORK_TIMEOUT: env_int("LDAP_TIMEOUT_SECONDS", 5),
         ldap.OPT_TIMEOUT: env_int("LDAP_TIMEOUT_SECONDS", 5),
         ldap.OPT_REFERRALS: 0,
+        ldap.OPT_X_TLS_REQUIRE_CERT: ldap.OPT_X_TLS_DEMAND,
+        **({ldap.OPT_X_TLS_CACERTFILE: LDAP_CA_FILE} if LDAP_CA_FILE else {}),
+        ldap.OPT_X_TLS_NEWCTX: 0,  # last: makes the TLS options above take effect on this connection
     }
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,6 +280,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_WHITELIST_CALLABLE = "accounts.backends.cas_ticket_attempt"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import cas_views
+from accounts.forms_signin import SignInForm
 from intlportal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", auth_views.LoginView.as_view(
+        redirect_authenticated_user=True, authentication_form=SignInForm), name="login"),
+    # A session opened through the university's CAS server ends there too (accounts.cas_views).
+    path("accounts/logout/", cas_views.sign_out, name="logout"),
     path("accounts/", include("accounts.urls")),
     path("language/", views.set_language, name="set-language"),
     path("faculties/", include("faculties.urls")),

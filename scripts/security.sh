@@ -44,7 +44,7 @@ step "bandit (medium and high severity)"
 apps=$(for d in */; do [ -f "${d}apps.py" ] && printf '%s ' "${d%/}"; done)
 # shellcheck disable=SC2086  # one word per app directory
 check bandit .venv/bin/bandit --quiet --severity-level medium --recursive $apps manage.py \
-  --exclude "./tests,./.venv,*/migrations/*,*/tests/*"
+  --exclude "./tests,./.venv,./.venv-cas,*/migrations/*,*/tests/*"
 
 step "pip-audit on requirements.txt"
 # pip-audit asks PyPI's JSON API for each pinned release's advisories.  Probe it first: where

@@ -24,7 +24,7 @@ from intlportal.views import RecordDetailView
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_CATALOGUE = ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"
-NOT_OURS = {".venv", "node_modules", "staticfiles", ".git"}
+NOT_OURS = {".venv", ".venv-cas", "node_modules", "staticfiles", ".git"}
 OUR_APPS = {"intlportal", "faculties", "staff", "exchanges", "programs", "assessment", "dataexchange",
             "notifications", "workqueue", "api", "demo"}
 
