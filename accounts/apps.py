@@ -20,3 +20,8 @@ class AccountsConfig(AppConfig):
         # the method with one UPDATE instead.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(signin.record_sign_in, dispatch_uid="accounts_record_sign_in")
+
+        from intlportal import access
+        from intlportal.navigation import register
+
+        register(_("Office"), _("Accounts"), "accounts:user-list", order=5, visible=access.is_office)

@@ -29,7 +29,7 @@ from faculties.models import CoordinatorMembership
 from intlportal.access import COORDINATOR, LEADER, OFFICE, ROLES
 
 DEFAULT_PASSWORD = "intlportal-demo"  # noqa: S105 - demo accounts only, printed on the console
-APP_ORDER = ["faculties", "staff", "exchanges", "programs", "trips", "visits", "assessment"]
+APP_ORDER = ["faculties", "staff", "accounts", "exchanges", "programs", "trips", "visits", "assessment"]
 
 
 @dataclass
