@@ -347,7 +347,8 @@ def update_account(*, user, by, expected_fingerprint: str, role: str | None = No
 def set_active(*, user, by, active: bool) -> bool:
     """Activate or deactivate an account; False when it already was.  A deactivated person's
     sessions end at their next request: every backend's ``get_user`` refuses an inactive
-    account, and so does the password sign-in."""
+    account, and so does the password sign-in; and the session epoch voids those sessions for
+    good, so activating the account again does not revive them."""
     User = get_user_model()
     with transaction.atomic():
         account = User.objects.select_for_update().get(pk=user.pk)
@@ -355,8 +356,13 @@ def set_active(*, user, by, active: bool) -> bool:
         if account.is_active == active:
             return False
         account.is_active = active
-        _acting(account, by, ACTIVATED if active else DEACTIVATED).save(update_fields=["is_active"])
-    user.is_active = active
+        fields = ["is_active"]
+        if not active:
+            # The sessions opened until now end for good, also if the account is activated again.
+            account.session_epoch += 1
+            fields.append("session_epoch")
+        _acting(account, by, ACTIVATED if active else DEACTIVATED).save(update_fields=fields)
+    user.is_active, user.session_epoch = active, account.session_epoch
     return True
 
 

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -34,6 +35,9 @@ class User(AbstractUser):
     last_sign_in_method = models.CharField(
         _("last sign-in method"), max_length=10, choices=SignInMethod.choices, blank=True, editable=False,
     )
+    # Counted up when the office deactivates the account: the sessions opened before then are
+    # void for good, so activating the account again does not bring them back.
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
         help_text=_("The language the portal is shown in for this user."),
@@ -46,13 +50,22 @@ class User(AbstractUser):
     # (the groups' set is kept with each entry).  Signing in changes nothing here: the sign-in
     # time and method are recorded without a save (``accounts.signin.record_sign_in``).
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login", "last_sign_in_method"], m2m_fields=["groups"],
+        excluded_fields=["password", "last_login", "last_sign_in_method", "session_epoch"], m2m_fields=["groups"],
     )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, which each request's session must match; with the
+        # session epoch in it once the account has been deactivated (epoch 0 keeps Django's own
+        # hash, so sessions opened before this field existed stay valid).
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac("intlportal.User.session_epoch", f"{self.password}:{self.session_epoch}",
+                           secret=secret, algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         full = self.get_full_name()

@@ -517,3 +517,20 @@ def test_the_account_page_reads_the_same_queries_however_long_the_history(office
     with django_assert_num_queries(15):
         response = office_client.get(detail(wang))
     assert len(response.context["entries"]) == 20
+
+
+def test_activating_a_deactivated_account_again_does_not_revive_its_old_sessions(office_client, coord_a):
+    before = Client()
+    assert sign_in(before, "coord_a").status_code == 302
+    assert before.get(reverse("staff:staffmember-list")).status_code == 200
+
+    office_client.post(deactivate(coord_a))
+    office_client.post(reverse("accounts:user-activate", args=[coord_a.pk]))
+    assert fresh(coord_a).is_active
+
+    # The session opened before the deactivation stays void; a new sign-in works.
+    refused = before.get(reverse("staff:staffmember-list"))
+    assert refused.status_code == 302 and refused["Location"].startswith(reverse("login"))
+    after = Client()
+    assert sign_in(after, "coord_a").status_code == 302
+    assert after.get(reverse("staff:staffmember-list")).status_code == 200
