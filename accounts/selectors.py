@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from accounts import services
+from accounts import services, signin
 from accounts.services import ROLE_LABELS, ROLES
 from faculties.models import CoordinatorMembership, Faculty
 from intlportal.history import m2m_fields
@@ -26,6 +26,7 @@ STATUS_CHOICES = [
     (PENDING, pgettext_lazy("account status", "Awaiting activation")),
     (DEACTIVATED, pgettext_lazy("account status", "Deactivated")),
 ]
+# The same rule in SQL (signin.awaits_activation).
 STATUS_FILTERS = {
     ACTIVE: Q(is_active=True),
     PENDING: Q(is_active=False, last_login__isnull=True),
@@ -41,13 +42,13 @@ REASONS = {
     services.FACULTY_ASSIGNED: gettext_lazy("Faculty assigned by the office"),
     services.FACULTY_REMOVED: gettext_lazy("Faculty removed by the office"),
     # accounts.signin's
-    "first sign-in through CAS: awaits activation by the office":
+    signin.FIRST_SIGN_IN.format(method="CAS"):
         gettext_lazy("First sign-in through the unified identity service (CAS): awaits activation by the office"),
-    "first sign-in through LDAP: awaits activation by the office":
+    signin.FIRST_SIGN_IN.format(method="LDAP"):
         gettext_lazy("First sign-in through the directory (LDAP): awaits activation by the office"),
-    "updated from the directory at a CAS sign-in":
+    signin.UPDATED_AT_SIGN_IN.format(method="CAS"):
         gettext_lazy("Updated from the directory at a sign-in through the unified identity service (CAS)"),
-    "updated from the directory at a LDAP sign-in":
+    signin.UPDATED_AT_SIGN_IN.format(method="LDAP"):
         gettext_lazy("Updated from the directory at a sign-in through the directory (LDAP)"),
 }
 
@@ -56,7 +57,7 @@ HISTORY_PER_PAGE = 20
 def account_status(user) -> str:
     if user.is_active:
         return ACTIVE
-    return PENDING if user.last_login is None else DEACTIVATED
+    return PENDING if signin.awaits_activation(user) else DEACTIVATED
 
 
 def role_label(role: str) -> str:

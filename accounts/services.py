@@ -34,7 +34,6 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from faculties.models import CoordinatorMembership, Faculty
 from intlportal import access
@@ -44,12 +43,7 @@ from intlportal.versioning import FieldChange
 logger = logging.getLogger(__name__)
 
 ROLES = (access.OFFICE, access.LEADER, access.COORDINATOR)  # the form's order
-# The roles as the navigation bar's account menu names them.
-ROLE_LABELS = {
-    access.OFFICE: gettext_lazy("Office staff"),
-    access.LEADER: gettext_lazy("University leader"),
-    access.COORDINATOR: gettext_lazy("Faculty coordinator"),
-}
+ROLE_LABELS = access.ROLE_LABELS
 
 # The account's fields the office edits (with its role and faculties: its editable state).
 EDITABLE_FIELDS = ("last_name", "first_name", "username", "staff_no", "email")

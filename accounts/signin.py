@@ -38,6 +38,11 @@ CONFLICT = "conflict"  # the user name belongs to an account with another staff 
 LOCKED = "locked"  # django-axes locked the name out after failed attempts
 UNAVAILABLE = "unavailable"  # the identity service could not be asked (down, TLS refused, bad service account)
 
+# The history's reasons for the saves a sign-in makes ({method}: CAS or LDAP); the accounts
+# pages show them translated (accounts.selectors.REASONS).
+FIRST_SIGN_IN = "first sign-in through {method}: awaits activation by the office"
+UPDATED_AT_SIGN_IN = "updated from the directory at a {method} sign-in"
+
 # Portal fields a directory attribute may fill.
 FIELDS = ("staff_no", "name", "first_name", "last_name", "email")
 
@@ -112,8 +117,14 @@ def campus_user(method: str, username: str, values: Mapping[str, str], request=N
     else:
         _follow_directory(user, method, staff_no, values)
     if not user.is_active:
-        refuse(request, PENDING if user.last_login is None else INACTIVE)
+        refuse(request, PENDING if awaits_activation(user) else INACTIVE)
     return user
+
+
+def awaits_activation(user) -> bool:
+    """Inactive and never signed in: made at a first campus sign-in (or by the office) and not
+    yet activated; an inactive account that has signed in was deactivated."""
+    return not user.is_active and user.last_login is None
 
 
 def _create_pending(method: str, username: str, staff_no: str | None, values: Mapping[str, str]):
@@ -121,7 +132,7 @@ def _create_pending(method: str, username: str, staff_no: str | None, values: Ma
     user = User(username=username[: User._meta.get_field("username").max_length], staff_no=staff_no,
                 is_active=False, **{k: v for k, v in values.items() if k in ("first_name", "last_name", "email")})
     user.set_unusable_password()
-    user._change_reason = f"first sign-in through {method.upper()}: awaits activation by the office"
+    user._change_reason = FIRST_SIGN_IN.format(method=method.upper())
     try:
         with transaction.atomic():
             user.save()
@@ -142,7 +153,7 @@ def _follow_directory(user, method: str, staff_no: str | None, values: Mapping[s
         return
     for field, value in changes.items():
         setattr(user, field, value)
-    user._change_reason = f"updated from the directory at a {method.upper()} sign-in"
+    user._change_reason = UPDATED_AT_SIGN_IN.format(method=method.upper())
     try:
         with transaction.atomic():
             user.save(update_fields=list(changes))

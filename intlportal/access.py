@@ -24,6 +24,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,6 +39,12 @@ OFFICE = "office"
 COORDINATOR = "coordinator"
 LEADER = "leader"
 ROLES = (OFFICE, COORDINATOR, LEADER)
+# How the pages name the roles (the account menu, the office's accounts pages).
+ROLE_LABELS = {
+    OFFICE: gettext_lazy("Office staff"),
+    LEADER: gettext_lazy("University leader"),
+    COORDINATOR: gettext_lazy("Faculty coordinator"),
+}
 
 
 def roles(user: User | AnonymousUser) -> frozenset[str]:
